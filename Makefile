@@ -1,0 +1,48 @@
+# The two commands: `make run` and `make test`. Everything else is a helper for them.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format seed bench clean help
+
+help:
+	@echo "make run   - start the sandbox (:8001) and the storefront (:8000)"
+	@echo "make test  - install what the suite needs and run it"
+	@echo "make lint  - ruff check and format check"
+	@echo "make bench - benchmark report in bench/report.md"
+
+$(PY):
+	@py=$$(scripts/find-python.sh) || exit 1; echo "Creating $(VENV) with $$py"; "$$py" -m venv $(VENV)
+	@$(PY) -m pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	@scripts/run.sh
+
+test: $(STAMP)
+	@scripts/test-deps.sh
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+seed: $(STAMP)
+	$(PY) -m sandbox seed
+
+bench: $(STAMP)
+	@scripts/test-deps.sh
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,1 @@
+"""Magento-compatible REST endpoints of the sandbox (``/rest/<store>/V1/...``)."""

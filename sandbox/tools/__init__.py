@@ -1,0 +1,1 @@
+"""Test and demo tools of the sandbox: call counters, fault injection, reset (``/sandbox/...``)."""

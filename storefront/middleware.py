@@ -1,0 +1,112 @@
+"""Request-wide infrastructure: request id, upstream-call recording, Server-Timing, and the one place
+where Magento failures become what the shopper sees (DESIGN.md §4).
+
+Rules:
+- Every response carries ``X-Request-ID`` and a ``Server-Timing`` header (app time and Magento time).
+- Views never catch Magento outages themselves: ``MagentoUnavailable`` becomes the friendly 503 page with
+  ``Retry-After`` here; ``MagentoNotFound`` becomes the 404 page; ``MagentoAuthError`` drops the customer's
+  token and sends them to log in again with the page they wanted kept in ``next``.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+
+from storefront.magento import calls
+from storefront.magento.errors import (
+    MagentoAuthError,
+    MagentoNotFound,
+    MagentoRateLimited,
+    MagentoUnavailable,
+)
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# Session key holding the customer's Magento token (never rendered, logged or sent to the browser).
+CUSTOMER_TOKEN_SESSION_KEY = "magento_customer_token"  # noqa: S105 - a key name, not a secret
+
+
+class RequestContextMiddleware:
+    """Request id in and out, upstream calls recorded per request, Server-Timing on every response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        id_token = calls.set_request_id(request_id)
+        rec_token = calls.start_recording()
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            upstream = calls.recorded_calls()
+        finally:
+            calls.stop_recording(rec_token)
+            calls.reset_request_id(id_token)
+        total_ms = (time.perf_counter() - started) * 1000
+        response["X-Request-ID"] = request_id
+        if not response.has_header("Server-Timing"):
+            response["Server-Timing"] = server_timing(total_ms, upstream)
+        return response
+
+
+def server_timing(total_ms: float, upstream: list[calls.UpstreamCall]) -> str:
+    magento_ms = sum(call.ms for call in upstream)
+    parts = [f"app;dur={max(total_ms - magento_ms, 0):.1f}"]
+    if upstream:
+        parts.append(calls.server_timing(upstream))
+    return ", ".join(parts)
+
+
+class MagentoErrorMiddleware:
+    """Turns Magento failures raised by views into the pages DESIGN.md §4 prescribes."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        if isinstance(exc, MagentoUnavailable | MagentoRateLimited):
+            return unavailable_response(request, exc)
+        if isinstance(exc, MagentoNotFound):
+            return render(request, "404.html", {"search_query": ""}, status=404)
+        if isinstance(exc, MagentoAuthError):
+            return session_expired_response(request)
+        return None
+
+
+def unavailable_response(request: HttpRequest, exc: Exception) -> HttpResponse:
+    retry_after = 30
+    if isinstance(exc, MagentoRateLimited) and exc.retry_after:
+        retry_after = max(1, int(exc.retry_after))
+    maintenance = isinstance(exc, MagentoUnavailable) and exc.reason == "maintenance"
+    response = render(request, "503.html", {"maintenance": maintenance}, status=503)
+    response["Retry-After"] = str(retry_after)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def session_expired_response(request: HttpRequest) -> HttpResponse:
+    if hasattr(request, "session"):
+        request.session.pop(CUSTOMER_TOKEN_SESSION_KEY, None)
+        try:
+            from django.contrib import messages
+
+            messages.warning(request, "Your session expired. Please sign in again.")
+        except Exception:  # noqa: S110 - messages are a nicety; the redirect is what matters
+            pass
+    next_url = request.get_full_path() if request.method == "GET" else request.headers.get("Referer", "/")
+    if not next_url.startswith("/") or next_url.startswith("//"):
+        next_url = "/"
+    return HttpResponseRedirect(f"{settings.LOGIN_URL}?{urlencode({'next': next_url})}")

@@ -1,0 +1,290 @@
+"""The page cache: HIT / STALE / MISS / ERROR as DESIGN.md §5 specifies, with single-flight renders.
+
+How a GET for a cacheable page type is answered (``PageCacheMiddleware`` sits right after the request-id
+middleware, so a HIT skips sessions, CSRF, auth and messages entirely):
+
+- HIT: the stored body, as it is.
+- STALE: the stored body now; one background refresh per key (single-flight across workers and nodes
+  through the store's lock; a failed refresh keeps the entry and backs off).
+- MISS: one request renders (it holds the key's lock); concurrent requests for the key wait for that
+  render and are served its result, or the stale copy — they never call Magento themselves.
+- ERROR: the render failed because Magento is unavailable: the stale copy while within stale-if-error,
+  else the friendly 503 page.
+
+Cached renders run on a scrubbed request (``scrub.py``): nothing about the visitor reaches the shared copy.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import Resolver404, ResolverMatch, resolve
+
+from storefront.magento import calls
+from storefront.magento.errors import MagentoNotFound, MagentoRateLimited, MagentoUnavailable
+from storefront.middleware import unavailable_response
+from storefront.pagecache.entry import Entry, State, UpstreamTiming, Windows, clock
+from storefront.pagecache.http import bypass_headers, compress, respond
+from storefront.pagecache.keys import page_key
+from storefront.pagecache.scrub import scrubbed_request
+from storefront.pagecache.store import PageStore, get_store
+from storefront.stores import default_store
+
+log = logging.getLogger("storefront.pagecache")
+CACHEABLE_STATUS = frozenset({200, 301, 302, 404})
+REPLAYED_HEADERS = ("Location", "Content-Language", "X-Robots-Tag", "Link")
+CURRENCY_COOKIE = "currency"
+
+
+def windows_for(page_type: str) -> Windows | None:
+    raw = settings.PAGECACHE_WINDOWS.get(page_type)
+    if raw is None or [v.lower() for v in raw] == ["never"]:
+        return None
+    return Windows.parse(raw)
+
+
+def lock_timeout() -> float:
+    return float(getattr(settings, "PAGECACHE_LOCK_TIMEOUT", settings.MAGENTO_READ_TIMEOUT + 5))
+
+
+def request_currency(request: HttpRequest) -> str:
+    """The shopper's currency choice (a plain cookie, not the session: it must be readable on a HIT)."""
+    value = request.COOKIES.get(CURRENCY_COOKIE, "")
+    return value if len(value) == 3 and value.isalpha() and value.isupper() else "-"
+
+
+def cache_key(request: HttpRequest, match: ResolverMatch) -> str | None:
+    store = match.kwargs.get("store_code") or default_store()
+    items = list(request.GET.items())
+    if request.headers.get("HX-Request") == "true":
+        items.append(("_hx", request.headers.get("HX-Target", "") or "1"))
+    return page_key(store, request_currency(request), request.path_info, items)
+
+
+# --- rendering ---------------------------------------------------------------------------------------
+
+
+def render_view(scrubbed: HttpRequest, match: ResolverMatch) -> HttpResponse:
+    """Run the view on the scrubbed request; Magento's "not found" becomes the (cacheable) 404 page.
+
+    ``MagentoUnavailable`` and ``MagentoRateLimited`` propagate: the caller decides between stale and 503.
+    """
+    try:
+        response = match.func(scrubbed, *match.args, **match.kwargs)
+        if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
+            response = response.render()
+    except (MagentoNotFound, Http404):
+        response = render(scrubbed, "404.html", {"search_query": ""}, status=404)
+    return response
+
+
+def build_entry(scrubbed: HttpRequest, match: ResolverMatch, page_type: str) -> tuple[HttpResponse, Entry | None]:
+    """Render and turn the response into an Entry (None when the response must not be cached)."""
+    token = calls.start_recording()
+    started = time.perf_counter()
+    try:
+        response = render_view(scrubbed, match)
+        upstream = calls.recorded_calls()
+    finally:
+        calls.stop_recording(token)
+    render_ms = (time.perf_counter() - started) * 1000
+    for call in upstream:  # keep them in the outer request's record (logs, Server-Timing)
+        calls.record_call(call)
+
+    page_type = getattr(response, "page_type", page_type)
+    windows = windows_for(page_type)
+    if windows is None or response.status_code not in CACHEABLE_STATUS or response.cookies or response.streaming:
+        return response, None
+    store = match.kwargs.get("store_code") or default_store()
+    tags: list[str] = []
+    for call in upstream:
+        tags.extend(t for t in call.tags if t not in tags)
+    tags.extend([f"type:{page_type}", f"store:{store}", f"path:{scrubbed.path_info}", "all"])
+    entry = Entry(
+        body=response.content,
+        status=response.status_code,
+        content_type=response.get("Content-Type", "text/html; charset=utf-8"),
+        created_at=clock.now(),
+        windows=windows,
+        tags=tuple(tags),
+        page_type=page_type,
+        render_ms=max(render_ms - sum(c.ms for c in upstream), 0.0),
+        upstream=tuple(UpstreamTiming(c.operation, c.ms, c.bytes) for c in upstream),
+        headers=tuple((h, response[h]) for h in REPLAYED_HEADERS if response.has_header(h)),
+    )
+    return response, compress(entry)
+
+
+# --- background refresh --------------------------------------------------------------------------------
+
+
+class Refresher:
+    """A small per-process pool that refreshes STALE entries without delaying any response."""
+
+    def __init__(self) -> None:
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: set[str] = set()
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+
+    def _executor(self) -> ThreadPoolExecutor:
+        if self._pool is None:  # created lazily: after gunicorn forks, in the worker that uses it
+            workers = int(getattr(settings, "PAGECACHE_REFRESH_WORKERS", 2))
+            self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pagecache-refresh")
+        return self._pool
+
+    def schedule(self, key: str, scrubbed: HttpRequest, match: ResolverMatch, page_type: str) -> bool:
+        limit = int(getattr(settings, "PAGECACHE_REFRESH_QUEUE", 64))
+        with self._lock:
+            if key in self._pending or len(self._pending) >= limit:
+                return False
+            self._pending.add(key)
+        self._executor().submit(self._run, key, scrubbed, match, page_type)
+        return True
+
+    def _run(self, key: str, scrubbed: HttpRequest, match: ResolverMatch, page_type: str) -> None:
+        store = get_store()
+        try:
+            if store.in_backoff(key):
+                return
+            owner = store.acquire(key, lock_timeout())
+            if owner is None:
+                return  # another worker or node is refreshing it
+            try:
+                _, entry = build_entry(scrubbed, match, page_type)
+                if entry is not None:
+                    store.put(key, entry)
+            except Exception as exc:  # a failed refresh keeps the stale entry and backs off
+                store.set_backoff(key, float(getattr(settings, "PAGECACHE_REFRESH_BACKOFF", 30)))
+                log.warning("background refresh of %s failed: %s", key, exc.__class__.__name__)
+            finally:
+                store.release(key, owner)
+        finally:
+            with self._lock:
+                self._pending.discard(key)
+                self._idle.notify_all()
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """For tests and warm-up commands: wait until no refresh is pending."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while self._pending:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._idle.wait(left)
+        return True
+
+
+refresher = Refresher()
+
+
+# --- the state machine -------------------------------------------------------------------------------
+
+
+def _wait_for_render(store: PageStore, key: str, older_than: Entry | None) -> Entry | None:
+    """Wait for the lock holder's result. None when it finished (or timed out) without one."""
+    poll = float(getattr(settings, "PAGECACHE_WAIT_POLL", 0.02))
+    deadline = time.monotonic() + lock_timeout()
+    while time.monotonic() < deadline:
+        time.sleep(poll)
+        entry, _ = store.get(key)
+        if entry is not None and (older_than is None or entry.created_at > older_than.created_at):
+            return entry
+        if not store.is_locked(key):
+            entry, _ = store.get(key)
+            if entry is not None and (older_than is None or entry.created_at > older_than.created_at):
+                return entry
+            return None
+    return None
+
+
+def _serve_error(request: HttpRequest, stale: Entry | None, exc: Exception) -> HttpResponse:
+    now = clock.now()
+    if stale is not None and stale.can_serve_on_error(now):
+        response = respond(request, stale, State.STALE, now)
+        response["Server-Timing"] = response["Server-Timing"].replace('desc="STALE"', 'desc="ERROR"')
+        return response
+    return unavailable_response(request, exc)
+
+
+def serve(request: HttpRequest, match: ResolverMatch, page_type: str) -> HttpResponse:
+    windows = windows_for(page_type)
+    key = cache_key(request, match) if settings.PAGECACHE_ENABLED else None
+    scrubbed = scrubbed_request(request)
+    if windows is None or key is None:
+        try:
+            return bypass_headers(render_view(scrubbed, match))
+        except (MagentoUnavailable, MagentoRateLimited) as exc:
+            return unavailable_response(scrubbed, exc)
+
+    store = get_store()
+    now = clock.now()
+    stale, purged_at = store.get(key)
+    if stale is not None:
+        state = stale.state(now, purged_at)
+        if state is State.HIT:
+            return respond(request, stale, State.HIT, now)
+        if state is State.STALE:
+            refresher.schedule(key, scrubbed, match, page_type)
+            return respond(request, stale, State.STALE, now)
+
+    for _attempt in range(2):
+        owner = store.acquire(key, lock_timeout())
+        if owner is None:
+            fresh = _wait_for_render(store, key, stale)
+            if fresh is not None:
+                return respond(request, fresh, State.HIT, clock.now())
+            if store.in_backoff(key):  # the render failed because Magento did: do not pile on
+                return _serve_error(request, stale, MagentoUnavailable("page render failed upstream"))
+            continue  # the holder produced nothing cacheable (or died): try to render ourselves
+        # Double-check under the lock: another worker may have stored the page between our read and our lock.
+        current, purged_at = store.get(key)
+        if current is not None and current.state(clock.now(), purged_at) is State.HIT:
+            store.release(key, owner)
+            return respond(request, current, State.HIT, clock.now())
+        try:
+            response, entry = build_entry(scrubbed, match, page_type)
+            if entry is not None:
+                store.put(key, entry)  # stored before the lock goes, so nobody renders it twice
+        except (MagentoUnavailable, MagentoRateLimited) as exc:
+            store.set_backoff(key, float(getattr(settings, "PAGECACHE_ERROR_BACKOFF", 5)))
+            return _serve_error(request, stale, exc)
+        finally:
+            store.release(key, owner)
+        if entry is None:
+            return _private(response)
+        return respond(request, entry, State.MISS, clock.now())
+    return _serve_error(request, stale, MagentoUnavailable("page render did not finish"))
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-store"
+    response["X-Cache"] = "BYPASS"
+    return response
+
+
+class PageCacheMiddleware:
+    """Answers GET/HEAD for views marked ``@cacheable`` from the page cache; everything else passes."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return self.get_response(request)
+        page_type = getattr(match.func, "page_type", None)
+        if page_type is None or getattr(request, "preview", False):
+            return self.get_response(request)
+        return serve(request, match, page_type)

@@ -1,0 +1,174 @@
+"""Storefront settings: everything comes from the environment (see docs/configuration.md).
+
+Embedded defaults (no variables set): DEBUG off, SQLite in var/, local-memory cache, the sandbox on
+127.0.0.1:8001 as Magento. ``DJANGO_ENV=production`` makes the secrets and hosts mandatory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+from storefront.env import PRODUCTION, env_bool, env_float, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("STOREFRONT_VAR_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = env_str(
+    "SECRET_KEY",
+    "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef",
+    required_in_production=True,
+)
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"], required_in_production=True
+)
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "storefront",
+    "catalog",
+    "cart",
+    "checkout",
+    "accounts",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "storefront.middleware.RequestContextMiddleware",
+    # Cached pages are answered here, before sessions, CSRF and auth: a HIT costs one store read.
+    "storefront.pagecache.cache.PageCacheMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "storefront.middleware.MagentoErrorMiddleware",
+]
+
+ROOT_URLCONF = "storefront.urls"
+WSGI_APPLICATION = "storefront.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'storefront.sqlite3'}"), conn_max_age=60
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "sf"),
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                # A Redis outage must degrade to "uncached", never to a 500 (DESIGN.md §4).
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": env_float("REDIS_CONNECT_TIMEOUT", 0.5),
+                "SOCKET_TIMEOUT": env_float("REDIS_TIMEOUT", 0.5),
+            },
+        }
+    }
+    DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sf"}}
+
+# Sessions live in the database with a cache in front: a cache flush never logs anybody out, and the
+# Magento token never leaves the server (never the signed-cookie backend).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+if env_bool("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_MAX_AGE = 31536000
+
+# --- Magento -----------------------------------------------------------------------------------
+MAGENTO_BASE_URL = env_str("MAGENTO_BASE_URL", "http://127.0.0.1:8001", required_in_production=True).rstrip("/")
+# Store views served by this storefront; the first is the default and has no URL prefix, the others
+# live under /<code>/.
+MAGENTO_STORE_CODES = env_list("MAGENTO_STORE_CODES", ["default", "de"])
+MAGENTO_CONNECT_TIMEOUT = env_float("MAGENTO_CONNECT_TIMEOUT", 2.0)
+MAGENTO_READ_TIMEOUT = env_float("MAGENTO_READ_TIMEOUT", 10.0)
+MAGENTO_GET_RETRIES = env_int("MAGENTO_GET_RETRIES", 2)
+MAGENTO_RETRY_AFTER_MAX = env_float("MAGENTO_RETRY_AFTER_MAX", 2.0)
+MAGENTO_BREAKER_THRESHOLD = env_int("MAGENTO_BREAKER_THRESHOLD", 5)
+MAGENTO_BREAKER_RESET = env_float("MAGENTO_BREAKER_RESET", 15.0)
+MAGENTO_MAX_GET_URL = env_int("MAGENTO_MAX_GET_URL", 8000)
+MAGENTO_POOL_SIZE = env_int("MAGENTO_POOL_SIZE", 20)
+
+# --- Page cache (windows in seconds: fresh, stale-while-revalidate, stale-if-error) --------------
+PAGECACHE_ENABLED = env_bool("PAGECACHE_ENABLED", True)
+PAGECACHE_WINDOWS = {
+    "home": env_list("PAGECACHE_HOME", ["120", "86400", "604800"]),
+    "category": env_list("PAGECACHE_CATEGORY", ["300", "86400", "604800"]),
+    "product": env_list("PAGECACHE_PRODUCT", ["300", "86400", "604800"]),
+    "search": env_list("PAGECACHE_SEARCH", ["60", "3600", "86400"]),
+    "cms": env_list("PAGECACHE_CMS", ["600", "86400", "604800"]),
+}
+REVALIDATE_SECRET = env_str("REVALIDATE_SECRET", "dev-only-revalidation-secret", required_in_production=True)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.server": {"level": "WARNING"}},
+}
+
+# Customer login lives in the accounts app; the Magento-error middleware sends expired sessions there.
+LOGIN_URL = "/account/login/"

@@ -1,0 +1,31 @@
+"""Infrastructure endpoints of the storefront itself (not shop pages)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from storefront.pagecache import revalidate
+
+
+@csrf_exempt  # server-to-server, authenticated by its HMAC signature instead of a browser token
+@require_POST
+def revalidate_webhook(request: HttpRequest) -> JsonResponse:
+    body = request.body
+    try:
+        revalidate.verify_signature(
+            settings.REVALIDATE_SECRET,
+            request.headers.get("X-Storefront-Timestamp"),
+            request.headers.get("X-Storefront-Signature"),
+            body,
+        )
+    except revalidate.SignatureError as exc:
+        return JsonResponse({"error": "unauthorized", "message": str(exc)}, status=401)
+    try:
+        wanted = revalidate.parse_body(body)
+    except ValueError as exc:
+        return JsonResponse({"error": "bad_request", "message": str(exc)}, status=400)
+    result = revalidate.purge(tags=wanted.tags, paths=wanted.paths, hard=wanted.hard)
+    return JsonResponse({"ok": True, **result.as_dict()})

@@ -1,0 +1,61 @@
+"""Settings come from the environment; a missing production setting stops start-up and names itself."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "x" * 50,
+    "ALLOWED_HOSTS": "shop.example.com",
+    "MAGENTO_BASE_URL": "https://magento.example.com",
+    "REVALIDATE_SECRET": "s" * 32,
+}
+
+
+def load_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k != "DEBUG"}
+    code = (
+        "import django; from django.conf import settings; django.setup(); "
+        "print(settings.MAGENTO_BASE_URL, settings.SESSION_COOKIE_SECURE, settings.CACHES['default']['BACKEND'])"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "storefront.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_embedded_defaults_need_no_variables() -> None:
+    result = load_settings({})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["http://127.0.0.1:8001", "False", "django.core.cache.backends.locmem.LocMemCache"]
+
+
+def test_full_production_environment_starts() -> None:
+    result = load_settings({**PRODUCTION, "REDIS_URL": "redis://127.0.0.1:1/0"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["https://magento.example.com", "True", "django_redis.cache.RedisCache"]
+
+
+@pytest.mark.parametrize("missing", sorted(set(PRODUCTION) - {"DJANGO_ENV"}))
+def test_missing_production_setting_is_named(missing: str) -> None:
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+    result = load_settings(env)
+    assert result.returncode != 0
+    assert f"{missing} must be set when DJANGO_ENV=production" in result.stderr
+
+
+def test_malformed_number_is_reported() -> None:
+    result = load_settings({"MAGENTO_READ_TIMEOUT": "soon"})
+    assert result.returncode != 0
+    assert "MAGENTO_READ_TIMEOUT must be a number" in result.stderr
