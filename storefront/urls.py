@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from catalog import views as catalog_views
+from storefront import preview_views
 from storefront import views as infra_views
 from storefront.stores import store_codes
 
@@ -16,6 +17,11 @@ shop_patterns = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("_revalidate", infra_views.revalidate_webhook, name="revalidate"),
+    path("_fragment/header", infra_views.header_fragment, name="header-fragment"),
+    path("_preview/start", preview_views.preview_start, name="preview-start"),
+    path("_preview/stop", preview_views.preview_stop, name="preview-stop"),
+    path("_preview/refresh", preview_views.inspector_refresh, name="preview-refresh"),
+    path("_preview/purge", preview_views.inspector_purge, name="preview-purge"),
     path("", include(shop_patterns)),
 ]
 for _code in store_codes()[1:]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from storefront import visitor
 from storefront.pagecache import revalidate
 
 
@@ -29,3 +31,15 @@ def revalidate_webhook(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": "bad_request", "message": str(exc)}, status=400)
     result = revalidate.purge(tags=wanted.tags, paths=wanted.paths, hard=wanted.hard)
     return JsonResponse({"ok": True, **result.as_dict()})
+
+
+@require_GET
+def header_fragment(request: HttpRequest) -> HttpResponse:
+    """The visitor's own header bits (greeting, account links, mini-cart), loaded by htmx on every page.
+
+    Cached pages hold none of this; this small response is private and never stored by anyone.
+    """
+    response = render(request, "partials/header_personal.html", {"info": visitor.header_info(request)})
+    response["Cache-Control"] = "private, no-store"
+    response["Vary"] = "Cookie"
+    return response

@@ -23,17 +23,18 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import Resolver404, ResolverMatch, resolve
 
 from storefront.magento import calls
 from storefront.magento.errors import MagentoNotFound, MagentoRateLimited, MagentoUnavailable
 from storefront.middleware import unavailable_response
+from storefront.pagecache import preview
 from storefront.pagecache.entry import Entry, State, UpstreamTiming, Windows, clock
 from storefront.pagecache.http import bypass_headers, compress, respond
 from storefront.pagecache.keys import page_key
-from storefront.pagecache.scrub import scrubbed_request
+from storefront.pagecache.scrub import PASSED_HEADERS, scrubbed_request
 from storefront.pagecache.store import PageStore, get_store
 from storefront.stores import default_store
 
@@ -271,6 +272,42 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def refresh_path(request: HttpRequest, path: str) -> bool:
+    """Render ``path`` now and store it as the public copy (the inspector's "refresh this page").
+
+    The request supplies host, scheme and the currency cookie; nothing else of it reaches the render.
+    """
+    base, _, query = path.partition("?")
+    synthetic = HttpRequest()
+    synthetic.method = "GET"
+    synthetic.path = synthetic.path_info = base
+    synthetic.META = {k: v for k, v in request.META.items() if k in PASSED_HEADERS}
+    synthetic.META["QUERY_STRING"] = query
+    synthetic.GET = QueryDict(query)
+    synthetic.COOKIES = {k: v for k, v in request.COOKIES.items() if k == CURRENCY_COOKIE}
+    try:
+        match = resolve(base)
+    except Resolver404:
+        return False
+    page_type = getattr(match.func, "page_type", None)
+    key = cache_key(synthetic, match) if page_type else None
+    if key is None:
+        return False
+    store = get_store()
+    owner = store.acquire(key, lock_timeout())
+    if owner is None:
+        return False
+    try:
+        _, entry = build_entry(scrubbed_request(synthetic), match, page_type)
+        if entry is not None:
+            store.put(key, entry)
+        return entry is not None
+    except (MagentoUnavailable, MagentoRateLimited):
+        return False
+    finally:
+        store.release(key, owner)
+
+
 class PageCacheMiddleware:
     """Answers GET/HEAD for views marked ``@cacheable`` from the page cache; everything else passes."""
 
@@ -285,6 +322,10 @@ class PageCacheMiddleware:
         except Resolver404:
             return self.get_response(request)
         page_type = getattr(match.func, "page_type", None)
-        if page_type is None or getattr(request, "preview", False):
+        if page_type is None:
             return self.get_response(request)
+        if preview.COOKIE in request.COOKIES:
+            who = preview.previewer(request)
+            if who is not None:
+                return preview.serve_preview(request, match, page_type, who)
         return serve(request, match, page_type)

@@ -8,6 +8,7 @@ import time
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path
 
+from storefront import preview_views
 from storefront.magento import calls
 from storefront.magento.errors import MagentoNotFound, MagentoUnavailable
 from storefront.pagecache.decorators import cacheable
@@ -77,4 +78,8 @@ urlpatterns = [
     path("uncached/", uncached),
     path("plain/", plain),
     path("_revalidate", __import__("storefront.views", fromlist=["x"]).revalidate_webhook),
+    path("_preview/start", preview_views.preview_start),
+    path("_preview/stop", preview_views.preview_stop),
+    path("_preview/refresh", preview_views.inspector_refresh),
+    path("_preview/purge", preview_views.inspector_purge),
 ]
