@@ -17,6 +17,7 @@ shop_patterns = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("_revalidate", infra_views.revalidate_webhook, name="revalidate"),
+    path("healthz", infra_views.healthz, name="healthz"),
     path("_fragment/header", infra_views.header_fragment, name="header-fragment"),
     path("_preview/start", preview_views.preview_start, name="preview-start"),
     path("_preview/stop", preview_views.preview_stop, name="preview-stop"),

@@ -43,3 +43,11 @@ def header_fragment(request: HttpRequest) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response["Vary"] = "Cookie"
     return response
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness: the process answers. (Readiness, with Redis and Magento checks, is /readyz.)"""
+    response = JsonResponse({"ok": True})
+    response["Cache-Control"] = "no-store"
+    return response
