@@ -47,6 +47,8 @@ def preview_start(request: HttpRequest) -> HttpResponse:
         preview.COOKIE, cookie, max_age=seconds, httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE
     )
     response["Cache-Control"] = "private, no-store"
+    # Drop the service worker and its page cache: a previewer must see fresh renders, never a kept copy.
+    response["Clear-Site-Data"] = '"storage"'
     return response
 
 

@@ -18,6 +18,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("_revalidate", infra_views.revalidate_webhook, name="revalidate"),
     path("healthz", infra_views.healthz, name="healthz"),
+    path("sw.js", infra_views.service_worker, name="service-worker"),
+    path("offline/", infra_views.offline_page, name="offline"),
     path("_fragment/header", infra_views.header_fragment, name="header-fragment"),
     path("_preview/start", preview_views.preview_start, name="preview-start"),
     path("_preview/stop", preview_views.preview_stop, name="preview-stop"),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
@@ -50,4 +53,27 @@ def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness: the process answers. (Readiness, with Redis and Magento checks, is /readyz.)"""
     response = JsonResponse({"ok": True})
     response["Cache-Control"] = "no-store"
+    return response
+
+
+@cache
+def _service_worker_source() -> bytes:
+    path = finders.find("js/sw.js")
+    with open(str(path), "rb") as fh:
+        return fh.read()
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """static/js/sw.js at /sw.js: a worker's scope is its own folder, and the whole shop is in scope."""
+    response = HttpResponse(_service_worker_source(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"  # browsers check for a new worker on every visit
+    return response
+
+
+@require_GET
+def offline_page(request: HttpRequest) -> HttpResponse:
+    """What the service worker shows for a page that was never visited when there is no network."""
+    response = render(request, "offline.html")
+    response["Cache-Control"] = "public, max-age=3600"
     return response
