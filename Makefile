@@ -41,7 +41,8 @@ seed: $(STAMP)
 	$(PY) -m sandbox seed
 
 bench: $(STAMP)
-	@scripts/test-deps.sh
+	$(PY) -m pip install -q -e ".[test,bench]"
+	@scripts/test-deps.sh wrk
 	$(PY) bench/run.py
 
 clean:

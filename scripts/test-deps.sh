@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the system packages the test suite drives for real: Redis, Debian's Chromium and fonts.
+# Installs the system packages the test suite drives for real: Redis, Debian's Chromium and fonts
+# (plus any package named as an argument, e.g. wrk for the benchmark).
 # Skips what is present. Never downloads a browser of Playwright's own.
 set -eu
 need=()
@@ -7,6 +8,8 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 [ -d /usr/share/fonts/truetype/liberation ] || need+=(fonts-liberation)
+# Extra commands named on the command line (make bench passes wrk).
+for extra in "$@"; do command -v "$extra" >/dev/null 2>&1 || need+=("$extra"); done
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 echo "Installing system packages: ${need[*]}"
 SUDO=""

@@ -40,7 +40,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get("X-Request-ID", "")
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         id_token = calls.set_request_id(request_id)
@@ -110,3 +110,28 @@ def session_expired_response(request: HttpRequest) -> HttpResponse:
     if not next_url.startswith("/") or next_url.startswith("//"):
         next_url = "/"
     return HttpResponseRedirect(f"{settings.LOGIN_URL}?{urlencode({'next': next_url})}")
+
+
+class StaticContentSecurityPolicyMiddleware:
+    """Django's CSP middleware, with the header built once: our policy uses no nonces (cached HTML cannot
+    carry them), so the header is the same on every response and need not be rebuilt per request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from django.utils.csp import CSP, build_policy
+
+        self.get_response = get_response
+        self.headers = [
+            (str(header), build_policy(config))
+            for header, config in (
+                (CSP.HEADER_ENFORCE, settings.SECURE_CSP),
+                (CSP.HEADER_REPORT_ONLY, settings.SECURE_CSP_REPORT_ONLY),
+            )
+            if config
+        ]
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        for header, value in self.headers:
+            if header not in response:
+                response.headers[header] = value
+        return response

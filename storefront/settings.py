@@ -45,7 +45,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Header-only middleware first, so cached responses (answered by the page cache below) get them too.
     "django.middleware.security.SecurityMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "storefront.middleware.StaticContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "storefront.middleware.RequestContextMiddleware",

@@ -73,14 +73,14 @@ def server_timing(state: State, entry: Entry, extra_ms: float | None = None) -> 
 
 
 def respond(request: HttpRequest, entry: Entry, state: State, now: float) -> HttpResponse:
-    encodings = accepted_encodings(request.headers.get("Accept-Encoding", ""))
+    encodings = accepted_encodings(request.META.get("HTTP_ACCEPT_ENCODING", ""))
     body, encoding, etag = entry.body, None, entry.etag
     if entry.br is not None and "br" in encodings:
         body, encoding, etag = entry.br, "br", entry.etag[:-1] + '-br"'
     elif entry.gzip is not None and "gzip" in encodings:
         body, encoding, etag = entry.gzip, "gzip", entry.etag[:-1] + '-gz"'
 
-    inm = request.headers.get("If-None-Match")
+    inm = request.META.get("HTTP_IF_NONE_MATCH")
     if inm and entry.status == 200 and _etag_matches(inm, {entry.etag, etag}):
         response = HttpResponse(status=304)
     else:

@@ -80,6 +80,7 @@ class StorefrontProcess:
 def start_storefront(
     workdir: Path, *, magento_url: str, redis_url: str = "", extra_env: dict[str, str] | None = None
 ) -> StorefrontProcess:
+    workdir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     static_root = collect_static(workdir.parent / "static-root")
     env = {
