@@ -26,6 +26,7 @@ from storefront.pagecache.entry import Entry, clock
 
 log = logging.getLogger("storefront.pagecache")
 TAG_INDEX_TTL = 8 * 24 * 3600
+REDIS_RETRY_AFTER = 5.0
 
 
 class PageStore(Protocol):
@@ -143,13 +144,19 @@ class RedisStore:
     def __init__(self, client: object, prefix: str) -> None:
         self.r = client
         self.p = f"{prefix}:pc:"
+        self._down_until = 0.0
         self._release = self.r.register_script(_RELEASE)  # type: ignore[attr-defined]
 
     def _safe(self, what: str, fn, default=None):  # type: ignore[no-untyped-def]
+        # After a failure, leave Redis alone for a few seconds: every page would otherwise wait for the
+        # connect timeout several times over while Redis is down.
+        if self._down_until > time.monotonic():
+            return default
         try:
             return fn()
         except Exception as exc:  # a Redis outage must not take the shop down
-            log.warning("page cache %s skipped: %r", what, exc)
+            self._down_until = time.monotonic() + REDIS_RETRY_AFTER
+            log.warning("page cache %s skipped, Redis unavailable for %.0f s: %r", what, REDIS_RETRY_AFTER, exc)
             return default
 
     def get(self, key: str) -> tuple[Entry | None, float | None]:

@@ -337,3 +337,39 @@ def test_webhook_explains_malformed_bodies(cache_backend: str, client: Client, b
 
 def test_webhook_is_post_only(cache_backend: str, client: Client) -> None:
     assert client.get("/_revalidate").status_code == 405
+
+
+def test_a_burst_of_purges_coalesces_into_one_refresh(cache_backend: str, client: Client) -> None:
+    get(client, "/p/shirt/")
+    for _ in range(25):  # Magento saving the same product over and over
+        purge(tags=["cat_p_shirt"])
+    for _ in range(10):
+        assert get(client, "/p/shirt/")["X-Cache"] in {"STALE", "HIT"}
+    assert page_cache.refresher.wait_idle()
+    assert Behaviour.renders == 2, "one refresh for the whole burst"
+    assert get(client, "/p/shirt/")["X-Cache"] == "HIT"
+
+
+def test_the_shop_keeps_serving_uncached_while_redis_is_down(settings, client: Client) -> None:
+    settings.ROOT_URLCONF = "tests.unit.pagecache.views"
+    settings.PAGECACHE_WINDOWS = {"product": ["300", "3600", "86400"]}
+    dead = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    settings.REDIS_URL = dead
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": dead,
+            "KEY_PREFIX": "test",
+            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient", "SOCKET_CONNECT_TIMEOUT": 0.2},
+        }
+    }
+    reset_store()
+    Behaviour.reset()
+    try:
+        started = time.monotonic()
+        responses = [get(client, "/p/shirt/") for _ in range(5)]
+        assert {r.status_code for r in responses} == {200}
+        assert Behaviour.renders == 5  # nothing could be stored, so every request rendered
+        assert time.monotonic() - started < 3, "one connect timeout, then Redis is skipped for a while"
+    finally:
+        reset_store()
