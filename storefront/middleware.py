@@ -20,6 +20,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
+from storefront import customer_session
 from storefront.magento import calls
 from storefront.magento.errors import (
     MagentoAuthError,
@@ -29,8 +30,6 @@ from storefront.magento.errors import (
 )
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-# Session key holding the customer's Magento token (never rendered, logged or sent to the browser).
-CUSTOMER_TOKEN_SESSION_KEY = "magento_customer_token"  # noqa: S105 - a key name, not a secret
 
 
 class RequestContextMiddleware:
@@ -99,7 +98,7 @@ def unavailable_response(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def session_expired_response(request: HttpRequest) -> HttpResponse:
     if hasattr(request, "session"):
-        request.session.pop(CUSTOMER_TOKEN_SESSION_KEY, None)
+        customer_session.drop_token(request)
         try:
             from django.contrib import messages
 

@@ -78,10 +78,15 @@ class StorefrontProcess:
 
 
 def start_storefront(
-    workdir: Path, *, magento_url: str, redis_url: str = "", extra_env: dict[str, str] | None = None
+    workdir: Path,
+    *,
+    magento_url: str,
+    redis_url: str = "",
+    extra_env: dict[str, str] | None = None,
+    port: int | None = None,
 ) -> StorefrontProcess:
     workdir.mkdir(parents=True, exist_ok=True)
-    port = free_port()
+    port = port or free_port()
     static_root = collect_static(workdir.parent / "static-root")
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))},
