@@ -134,3 +134,30 @@ def test_inspector_buttons_refuse_cross_site_posts(staff: Client) -> None:
 def test_preview_next_cannot_leave_the_site(staff: Client) -> None:
     assert staff.get("/_preview/start?next=//evil.example/")["Location"] == "/"
     assert staff.get("/_preview/start?next=https://evil.example/")["Location"] == "/"
+
+
+def test_staff_mint_links_in_the_admin() -> None:
+    admin = Client()
+    admin.force_login(User.objects.create_superuser("boss", "boss@example.com", "x"))
+    added = admin.post(
+        "/admin/storefront/previewlink/add/",
+        {
+            "path": "/p/shirt/",
+            "note": "spring",
+            "expires_at_0": (timezone.now() + timedelta(hours=2)).strftime("%Y-%m-%d"),
+            "expires_at_1": (timezone.now() + timedelta(hours=2)).strftime("%H:%M:%S"),
+        },
+        headers={"Sec-Fetch-Site": "same-origin"},
+    )
+    assert added.status_code == 302, added.content[:500]
+    link = PreviewLink.objects.get()
+    listing = admin.get("/admin/storefront/previewlink/").content.decode()
+    assert "/_preview/start?token=" in listing
+    response = admin.post(
+        "/admin/storefront/previewlink/",
+        {"action": "mint_fresh_links", "_selected_action": [link.pk]},
+        headers={"Sec-Fetch-Site": "same-origin"},
+        follow=True,
+    )
+    assert PreviewLink.objects.count() == 2
+    assert "New link for /p/shirt/" in response.content.decode()

@@ -71,6 +71,7 @@ def plain(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
+    path("admin/", __import__("django.contrib.admin", fromlist=["site"]).site.urls),
     path("p/<slug:slug>/", product),
     path("old/", old_url),
     path("nosy/", nosy),
