@@ -20,7 +20,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
-from storefront import customer_session
+from storefront import customer_session, logs
 from storefront.magento import calls
 from storefront.magento.errors import (
     MagentoAuthError,
@@ -55,6 +55,7 @@ class RequestContextMiddleware:
         response["X-Request-ID"] = request_id
         if not response.has_header("Server-Timing"):
             response["Server-Timing"] = server_timing(total_ms, upstream)
+        logs.log_request(request, response, total_ms, upstream)
         return response
 
 

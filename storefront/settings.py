@@ -162,15 +162,32 @@ PAGECACHE_WINDOWS = {
     "search": env_list("PAGECACHE_SEARCH", ["60", "3600", "86400"]),
     "cms": env_list("PAGECACHE_CMS", ["600", "86400", "604800"]),
 }
+PAGECACHE_LOCK_TIMEOUT = env_float("PAGECACHE_LOCK_TIMEOUT", MAGENTO_READ_TIMEOUT + 5)
+PAGECACHE_WAIT_POLL = env_float("PAGECACHE_WAIT_POLL", 0.02)
+PAGECACHE_REFRESH_WORKERS = env_int("PAGECACHE_REFRESH_WORKERS", 2)
+PAGECACHE_REFRESH_QUEUE = env_int("PAGECACHE_REFRESH_QUEUE", 64)
+PAGECACHE_REFRESH_BACKOFF = env_float("PAGECACHE_REFRESH_BACKOFF", 30.0)
+PAGECACHE_ERROR_BACKOFF = env_float("PAGECACHE_ERROR_BACKOFF", 5.0)
 REVALIDATE_SECRET = env_str("REVALIDATE_SECRET", "dev-only-revalidation-secret", required_in_production=True)
 
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "plain")
+ACCESS_LOG_HITS = env_bool("ACCESS_LOG_HITS", False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "storefront.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        # httpx would log every Magento URL (search terms, cart ids): keep it quiet.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+        "storefront.access": {"level": env_str("ACCESS_LOG_LEVEL", "INFO")},
+    },
 }
 
 # Customer login lives in the accounts app; the Magento-error middleware sends expired sessions there.

@@ -12,7 +12,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from storefront import visitor
+from storefront.magento import get_client, load_document
+from storefront.magento.errors import MagentoError
 from storefront.pagecache import revalidate
+from storefront.stores import default_store
 
 
 @csrf_exempt  # server-to-server, authenticated by its HMAC signature instead of a browser token
@@ -76,4 +79,30 @@ def offline_page(request: HttpRequest) -> HttpResponse:
     """What the service worker shows for a page that was never visited when there is no network."""
     response = render(request, "offline.html")
     response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: can this node serve? Redis (when configured) and Magento must answer. JSON body, 200 or 503."""
+    checks: dict[str, str] = {"redis": "not configured", "magento": "ok"}
+    ok = True
+    if settings.REDIS_URL:
+        try:
+            from django_redis import get_redis_connection
+
+            get_redis_connection("default").ping()
+            checks["redis"] = "ok"
+        except Exception as exc:
+            checks["redis"] = f"down ({exc.__class__.__name__})"
+            ok = False
+    client = get_client()
+    checks["circuit"] = client.breaker.state
+    try:
+        client.graphql(load_document("storefront", "Readiness"), store=default_store())
+    except MagentoError as exc:
+        checks["magento"] = f"down ({exc.__class__.__name__})"
+        ok = False
+    response = JsonResponse({"ok": ok, **checks}, status=200 if ok else 503)
+    response["Cache-Control"] = "no-store"
     return response

@@ -67,7 +67,7 @@ def _resolve(urlconf: str, path: str) -> ResolverMatch | None:
 
 
 def lock_timeout() -> float:
-    return float(getattr(settings, "PAGECACHE_LOCK_TIMEOUT", settings.MAGENTO_READ_TIMEOUT + 5))
+    return settings.PAGECACHE_LOCK_TIMEOUT
 
 
 def request_currency(request: HttpRequest) -> str:
@@ -152,12 +152,12 @@ class Refresher:
 
     def _executor(self) -> ThreadPoolExecutor:
         if self._pool is None:  # created lazily: after gunicorn forks, in the worker that uses it
-            workers = int(getattr(settings, "PAGECACHE_REFRESH_WORKERS", 2))
+            workers = settings.PAGECACHE_REFRESH_WORKERS
             self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pagecache-refresh")
         return self._pool
 
     def schedule(self, key: str, scrubbed: HttpRequest, match: ResolverMatch, page_type: str) -> bool:
-        limit = int(getattr(settings, "PAGECACHE_REFRESH_QUEUE", 64))
+        limit = settings.PAGECACHE_REFRESH_QUEUE
         with self._lock:
             if key in self._pending or len(self._pending) >= limit:
                 return False
@@ -178,7 +178,7 @@ class Refresher:
                 if entry is not None:
                     store.put(key, entry)
             except Exception as exc:  # a failed refresh keeps the stale entry and backs off
-                store.set_backoff(key, float(getattr(settings, "PAGECACHE_REFRESH_BACKOFF", 30)))
+                store.set_backoff(key, settings.PAGECACHE_REFRESH_BACKOFF)
                 log.warning("background refresh of %s failed: %s", key, exc.__class__.__name__)
             finally:
                 store.release(key, owner)
@@ -207,7 +207,7 @@ refresher = Refresher()
 
 def _wait_for_render(store: PageStore, key: str, older_than: Entry | None) -> Entry | None:
     """Wait for the lock holder's result. None when it finished (or timed out) without one."""
-    poll = float(getattr(settings, "PAGECACHE_WAIT_POLL", 0.02))
+    poll = settings.PAGECACHE_WAIT_POLL
     deadline = time.monotonic() + lock_timeout()
     while time.monotonic() < deadline:
         time.sleep(poll)
@@ -273,7 +273,7 @@ def serve(request: HttpRequest, match: ResolverMatch, page_type: str) -> HttpRes
             if entry is not None:
                 store.put(key, entry)  # stored before the lock goes, so nobody renders it twice
         except (MagentoUnavailable, MagentoRateLimited) as exc:
-            store.set_backoff(key, float(getattr(settings, "PAGECACHE_ERROR_BACKOFF", 5)))
+            store.set_backoff(key, settings.PAGECACHE_ERROR_BACKOFF)
             return _serve_error(request, stale, exc)
         finally:
             store.release(key, owner)
