@@ -2,7 +2,8 @@
 
 Rules (DESIGN.md §5, "no visitor data in cached HTML, by construction"):
 - A cached render gets a fresh request built from the path, the query string and a short allow-list of
-  headers — never the visitor's cookies or Authorization header.
+  headers — never the visitor's cookies (except a valid ``currency`` choice, which is part of the cache key)
+  or Authorization header.
 - Touching the session, the user or the CSRF token during a cached render is a bug: with ``DEBUG`` on it
   raises ``VisitorDataInCachedRender`` at once; in production it quietly sees an empty session and an
   anonymous user, so nothing personal can reach the shared copy either way.
@@ -124,7 +125,9 @@ def scrubbed_request(request: HttpRequest) -> HttpRequest:
     meta["PATH_INFO"] = request.path_info
     clean.META = meta
     clean.GET = QueryDict(meta["QUERY_STRING"])
-    clean.COOKIES = {}
+    # The one cookie a cached page may depend on: the currency choice, which is part of the cache key.
+    currency = request.COOKIES.get("currency", "")
+    clean.COOKIES = {"currency": currency} if len(currency) == 3 and currency.isalpha() and currency.isupper() else {}
     clean.session = _NoSession()  # type: ignore[attr-defined]
     clean.user = _TrapUser()  # type: ignore[attr-defined]
     clean.htmx = HtmxDetails(clean)  # type: ignore[attr-defined]
