@@ -168,6 +168,8 @@ PAGECACHE_REFRESH_WORKERS = env_int("PAGECACHE_REFRESH_WORKERS", 2)
 PAGECACHE_REFRESH_QUEUE = env_int("PAGECACHE_REFRESH_QUEUE", 64)
 PAGECACHE_REFRESH_BACKOFF = env_float("PAGECACHE_REFRESH_BACKOFF", 30.0)
 PAGECACHE_ERROR_BACKOFF = env_float("PAGECACHE_ERROR_BACKOFF", 5.0)
+# Per-process copies of bodies fetched from Redis (validated against Redis on every request).
+PAGECACHE_LOCAL_BYTES = env_int("PAGECACHE_LOCAL_BYTES", 64 * 1024 * 1024)
 REVALIDATE_SECRET = env_str("REVALIDATE_SECRET", "dev-only-revalidation-secret", required_in_production=True)
 
 LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "plain")

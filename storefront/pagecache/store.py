@@ -3,8 +3,10 @@
 Two implementations with one interface:
 - ``RedisStore`` (when ``REDIS_URL`` is set): shared by every worker and node, so a purge is seen
   everywhere at once and one render per key happens across the whole fleet. Layout, under ``<prefix>:pc:``:
-  ``e:<key>`` pickled Entry (expires after the entry's ttl), ``p:<key>`` soft-purge time, ``t:<tag>`` set of
-  keys, ``l:<key>`` lock owner token (expires after the lock timeout), ``b:<key>`` back-off marker.
+  ``e:<key>`` pickled Entry and ``m:<key>`` its creation time (both expire after the entry's ttl),
+  ``p:<key>`` soft-purge time, ``t:<tag>`` set of keys, ``l:<key>`` lock owner token (expires after the lock
+  timeout), ``b:<key>`` back-off marker. Each process keeps copies of the bodies it fetched; per request it
+  re-reads only ``m:`` and ``p:``, so a new render or a purge anywhere is still seen at once.
 - ``LocalStore`` (embedded default): the same in process memory, bounded, for one worker with threads.
 
 Rules: this module does I/O only — no HTTP, no rendering decisions. A Redis failure never raises to the
@@ -131,6 +133,50 @@ class LocalStore:
             self._backoff.clear()
 
 
+class LocalCopies:
+    """This process's copies of entries it fetched from Redis, bounded by size (least recently used go first).
+
+    A copy is only ever used when Redis says the entry with that exact creation time is still the current one.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self._items: OrderedDict[str, Entry] = OrderedDict()
+        self._bytes = 0
+        self._max = max_bytes
+        self._mutex = threading.Lock()
+
+    @staticmethod
+    def _size(entry: Entry) -> int:
+        return len(entry.body) + len(entry.gzip or b"") + len(entry.br or b"")
+
+    def get(self, key: str, created_at: float) -> Entry | None:
+        with self._mutex:
+            entry = self._items.get(key)
+            if entry is None or entry.created_at != created_at:
+                return None
+            self._items.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: Entry) -> None:
+        size = self._size(entry)
+        if size > self._max // 8:
+            return
+        with self._mutex:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= self._size(old)
+            self._items[key] = entry
+            self._bytes += size
+            while self._bytes > self._max and self._items:
+                _, evicted = self._items.popitem(last=False)
+                self._bytes -= self._size(evicted)
+
+    def clear(self) -> None:
+        with self._mutex:
+            self._items.clear()
+            self._bytes = 0
+
+
 # Compare-and-delete: only the owner releases its lock (a slow owner must not free a lock someone else took
 # after it expired).
 _RELEASE = """
@@ -141,10 +187,11 @@ if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) 
 class RedisStore:
     """Shared store over Redis (the raw client django-redis manages)."""
 
-    def __init__(self, client: object, prefix: str) -> None:
+    def __init__(self, client: object, prefix: str, local_bytes: int = 64 * 1024 * 1024) -> None:
         self.r = client
         self.p = f"{prefix}:pc:"
         self._down_until = 0.0
+        self._local = LocalCopies(local_bytes)
         self._release = self.r.register_script(_RELEASE)  # type: ignore[attr-defined]
 
     def _safe(self, what: str, fn, default=None):  # type: ignore[no-untyped-def]
@@ -161,10 +208,20 @@ class RedisStore:
 
     def get(self, key: str) -> tuple[Entry | None, float | None]:
         def read() -> tuple[Entry | None, float | None]:
-            raw, purged = self.r.mget(self.p + "e:" + key, self.p + "p:" + key)  # type: ignore[attr-defined]
-            if raw is None:
+            # A small read first: the entry's creation time and the purge marker. When this process already
+            # holds that very entry, the body is not fetched again; a purge or a new render is still seen at
+            # once, because the marker and the creation time come from Redis on every request.
+            created, purged = self.r.mget(self.p + "m:" + key, self.p + "p:" + key)  # type: ignore[attr-defined]
+            if created is None:
                 return None, None
-            return pickle.loads(raw), (float(purged) if purged else None)  # noqa: S301 - our own Redis
+            entry = self._local.get(key, float(created))
+            if entry is None:
+                raw = self.r.get(self.p + "e:" + key)  # type: ignore[attr-defined]
+                if raw is None:
+                    return None, None
+                entry = pickle.loads(raw)  # noqa: S301 - our own Redis
+                self._local.put(key, entry)
+            return entry, (float(purged) if purged else None)
 
         return self._safe("read", read, (None, None))
 
@@ -173,6 +230,7 @@ class RedisStore:
             ttl = max(1, int(entry.windows.ttl))
             pipe = self.r.pipeline(transaction=False)  # type: ignore[attr-defined]
             pipe.set(self.p + "e:" + key, pickle.dumps(entry, protocol=5), ex=ttl)
+            pipe.set(self.p + "m:" + key, repr(entry.created_at), ex=ttl)
             pipe.delete(self.p + "p:" + key)
             for tag in entry.tags:
                 pipe.sadd(self.p + "t:" + tag, key)
@@ -193,7 +251,11 @@ class RedisStore:
             existing = self.r.exists(*[self.p + "e:" + k for k in names])  # type: ignore[attr-defined]
             pipe = self.r.pipeline(transaction=False)  # type: ignore[attr-defined]
             if hard:
-                pipe.delete(*[self.p + "e:" + k for k in names], *[self.p + "p:" + k for k in names])
+                pipe.delete(
+                    *[self.p + "e:" + k for k in names],
+                    *[self.p + "m:" + k for k in names],
+                    *[self.p + "p:" + k for k in names],
+                )
                 pipe.delete(*tag_keys)
             else:
                 for k in names:
@@ -234,6 +296,7 @@ class RedisStore:
                 self.r.delete(name)  # type: ignore[attr-defined]
 
         self._safe("clear", wipe)
+        self._local.clear()
 
 
 _store: PageStore | None = None
@@ -252,7 +315,7 @@ def get_store() -> PageStore:
                     from django_redis import get_redis_connection
 
                     prefix = settings.CACHES["default"]["KEY_PREFIX"]
-                    _store = RedisStore(get_redis_connection("default"), prefix)
+                    _store = RedisStore(get_redis_connection("default"), prefix, settings.PAGECACHE_LOCAL_BYTES)
                 else:
                     _store = LocalStore()
     return _store
