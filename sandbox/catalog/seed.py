@@ -498,7 +498,7 @@ def _seed_categories() -> dict[str, Category]:
             url_path=url_path,
             description=f"<p>Discover our {spec.name.lower()} — made for moving, built to last.</p>",
             meta_title=f"{spec.name} | Luma",
-            meta_description=f"Shop {spec.name.lower()} at Luma: free shipping on orders over $50.",
+            meta_description=f"Shop {spec.name.lower()} at Luma: free shipping on orders over $100.",
             meta_keywords=spec.name.lower(),
             include_in_menu=in_menu,
             is_anchor=True,
@@ -508,7 +508,7 @@ def _seed_categories() -> dict[str, Category]:
                     "name": spec.de,
                     "description": f"<p>Entdecken Sie unsere {spec.de} - für Bewegung gemacht.</p>",
                     "meta_title": f"{spec.de} | Luma",
-                    "meta_description": f"{spec.de} bei Luma kaufen: kostenloser Versand ab 50 €.",
+                    "meta_description": f"{spec.de} bei Luma kaufen: kostenloser Versand ab 92 € Bestellwert.",
                 }
             },
         )
@@ -866,7 +866,7 @@ BLOCKS = [
         '<ul class="footer links"><li><a href="/about-us">About us</a></li>'
         '<li><a href="/customer-service">Customer Service</a></li></ul>',
     ),
-    (2, "site-notice", "", "Site Notice", "<p><strong>Free shipping</strong> on orders over $50.</p>"),
+    (2, "site-notice", "", "Site Notice", "<p><strong>Free shipping</strong> on orders over $100.</p>"),
     (
         3,
         "footer-links",
@@ -875,7 +875,7 @@ BLOCKS = [
         '<ul class="footer links"><li><a href="/about-us">Über uns</a></li>'
         '<li><a href="/customer-service">Kundenservice</a></li></ul>',
     ),
-    (4, "site-notice", "de", "Hinweis", "<p><strong>Kostenloser Versand</strong> ab 50 €.</p>"),
+    (4, "site-notice", "de", "Hinweis", "<p><strong>Kostenloser Versand</strong> ab 92 € Bestellwert.</p>"),
 ]
 
 

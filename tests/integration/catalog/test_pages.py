@@ -173,7 +173,7 @@ def test_cms_blocks_fill_footer_and_notice(client, shop) -> None:
     html = text_of(client.get("/about-us"))
     footer = re.search(r'<footer class="site-footer">.*?</footer>', html, re.S).group(0)
     assert '<a href="/customer-service">Customer Service</a>' in footer
-    assert "<strong>Free shipping</strong> on orders over $50." in html
+    assert "<strong>Free shipping</strong> on orders over $100." in html
 
 
 def test_unknown_url_is_the_styled_404_page_with_search(client, shop) -> None:
