@@ -158,6 +158,9 @@ def main() -> None:
 
         log("e: herd of 200 on a cold page")
         subprocess.run(["redis-cli", "-p", str(redis.port), "FLUSHALL"], check=True, capture_output=True)
+        subprocess.run(
+            ["redis-cli", "-p", str(redis.port), "PUBLISH", "bench:pc:events", "C"], check=True, capture_output=True
+        )
         sandbox.reset_counters()
         sandbox.fault(path="^/graphql", latency_ms=300)  # a realistic Magento, so the herd really overlaps
         total, states = herd(f"{shop.url}{category}", 200)
