@@ -14,7 +14,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -106,10 +106,18 @@ def session_expired_response(request: HttpRequest) -> HttpResponse:
             messages.warning(request, "Your session expired. Please sign in again.")
         except Exception:  # noqa: S110 - messages are a nicety; the redirect is what matters
             pass
-    next_url = request.get_full_path() if request.method == "GET" else request.headers.get("Referer", "/")
+    next_url = request.get_full_path() if request.method == "GET" else _same_site_referer_path(request)
     if not next_url.startswith("/") or next_url.startswith("//"):
         next_url = "/"
     return HttpResponseRedirect(f"{settings.LOGIN_URL}?{urlencode({'next': next_url})}")
+
+
+def _same_site_referer_path(request: HttpRequest) -> str:
+    """After a POST, come back to the page the form was on — only when the Referer is this very site."""
+    referer = urlsplit(request.headers.get("Referer", ""))
+    if referer.netloc != request.get_host() or referer.scheme not in {"http", "https"}:
+        return "/"
+    return referer.path + (f"?{referer.query}" if referer.query else "")
 
 
 class StaticContentSecurityPolicyMiddleware:
