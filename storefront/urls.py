@@ -12,6 +12,8 @@ from storefront.stores import store_codes
 # Per store: cart, checkout and account routes go before the catalog, whose Magento-URL catch-all is last.
 shop_patterns = [
     path("", include("cart.urls")),
+    path("", include("checkout.urls")),
+    path("", include("accounts.urls")),
     path("", include("catalog.urls")),
 ]
 

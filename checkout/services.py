@@ -1,0 +1,317 @@
+"""Checkout state, step order, Magento address mapping and place-order with exactly-one-order.
+
+Rules:
+- All checkout state lives under ONE session key (``checkout``); it survives a sign-in (the session key is
+  cycled, its data kept), so a shopper whose token expired signs in again and returns to the same step.
+- Steps are ``email`` (guests only) → ``shipping`` → ``method`` → ``payment`` → ``review``; every view asks
+  ``first_incomplete`` and redirects back to the first step whose data is missing.
+- Exactly one order per cart: place-order takes a per-cart lock in the shared cache (``cache.add``), and the
+  placed order is remembered in the cache keyed by cart (a day) and in the session. A second submit — double
+  click, retry, another tab — waits for the lock holder and lands on the same confirmation. If Magento times
+  out, the order may still exist: the guest cart is read back (an ordered quote is inactive and carries
+  ``reserved_order_id``) before anything is sent again.
+- The order number customers know: REST place-order answers the order ENTITY id. Guests: Magento's
+  ``GET /V1/guest-carts/:cartId`` (GuestCartRepository::get → QuoteRepository::get, not getActive) still
+  reads the now-inactive quote, whose ``reserved_order_id`` is the increment id. Customers: GraphQL
+  ``customer { orders(sort: CREATED_AT DESC, pageSize: 1) { number } }``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.http import HttpRequest
+
+from cart import services as cart_services
+from cart import upstream
+from cart.upstream import CartRef
+from storefront import customer_session
+from storefront.magento import MagentoInputError, MagentoNotFound, MagentoUnavailable
+
+STATE = "checkout"
+LAST_ORDER = "checkout_last_order"
+STEPS = ("email", "shipping", "method", "payment", "review")
+ADDRESS_FIELDS = (
+    "firstname",
+    "lastname",
+    "company",
+    "street1",
+    "street2",
+    "city",
+    "country_id",
+    "region_id",
+    "region",
+    "postcode",
+    "telephone",
+)
+REQUIRED_FIELDS = ("firstname", "lastname", "street1", "city", "country_id", "postcode", "telephone")
+LOCK_SECONDS = 60
+PLACED_SECONDS = 86400
+WAIT_FOR_OTHER_SUBMIT = 20.0  # seconds a second submit waits for the first to finish
+# Magento's field names in InputException parameters → our form fields.
+MAGENTO_FIELDS = {"countryId": "country_id", "regionId": "region_id", "street": "street1", "region": "region"}
+
+
+def state(request: HttpRequest) -> dict[str, Any]:
+    value = request.session.get(STATE)
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def save_state(request: HttpRequest, value: dict[str, Any]) -> None:
+    request.session[STATE] = value
+
+
+def update_state(request: HttpRequest, **changes: Any) -> dict[str, Any]:
+    current = state(request)
+    current.update(changes)
+    save_state(request, current)
+    return current
+
+
+def first_incomplete(request: HttpRequest) -> str:
+    current = state(request)
+    signed_in = customer_session.is_signed_in(request)
+    if not signed_in and not current.get("email"):
+        return "email"
+    if not current.get("address"):
+        return "shipping"
+    if not current.get("method"):
+        return "method"
+    if not current.get("payment"):
+        return "payment"
+    return "review"
+
+
+def step_allowed(request: HttpRequest, step: str) -> bool:
+    wanted = STEPS.index(step)
+    return wanted <= STEPS.index(first_incomplete(request))
+
+
+def customer_email(request: HttpRequest) -> str:
+    return str(request.session.get(customer_session.EMAIL) or "")
+
+
+# --- addresses ---------------------------------------------------------------------------------------------
+
+
+def clean_address(data: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """Form input → (values as typed, errors for required fields). Nothing typed is dropped."""
+    values = {name: str(data.get(name, "")).strip()[:255] for name in ADDRESS_FIELDS}
+    values["country_id"] = values["country_id"].upper()[:2]
+    errors = {name: "This is a required field." for name in REQUIRED_FIELDS if not values[name]}
+    if values["region_id"] and not values["region_id"].isdigit():
+        values["region_id"] = ""
+    return values, errors
+
+
+def to_magento(address: dict[str, str], *, email: str = "", saved_id: int | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "firstname": address.get("firstname", ""),
+        "lastname": address.get("lastname", ""),
+        "street": [line for line in (address.get("street1", ""), address.get("street2", "")) if line],
+        "city": address.get("city", ""),
+        "postcode": address.get("postcode", ""),
+        "country_id": address.get("country_id", ""),
+        "telephone": address.get("telephone", ""),
+    }
+    if address.get("company"):
+        out["company"] = address["company"]
+    if address.get("region_id"):
+        out["region_id"] = int(address["region_id"])
+    elif address.get("region"):
+        out["region"] = address["region"]
+    if email:
+        out["email"] = email
+    if saved_id:
+        out["customer_address_id"] = saved_id
+    return out
+
+
+def from_customer_address(row: dict[str, Any]) -> dict[str, str]:
+    street = [str(s) for s in row.get("street") or []]
+    region = row.get("region") or {}
+    return {
+        "firstname": str(row.get("firstname") or ""),
+        "lastname": str(row.get("lastname") or ""),
+        "company": str(row.get("company") or ""),
+        "street1": street[0] if street else "",
+        "street2": " ".join(street[1:]),
+        "city": str(row.get("city") or ""),
+        "country_id": str(row.get("country_id") or ""),
+        "region_id": str(row.get("region_id") or region.get("region_id") or ""),
+        "region": str(region.get("region") or "") if isinstance(region, dict) else str(region),
+        "postcode": str(row.get("postcode") or ""),
+        "telephone": str(row.get("telephone") or ""),
+    }
+
+
+def field_errors(exc: MagentoInputError) -> dict[str, str]:
+    """Magento's InputException entries → {our field: Magento's message}; unknown fields go under ``""``."""
+    details = exc.errors or []
+    entries = [(d.parameters, d.message) for d in details] or [(exc.parameters, exc.message)]
+    out: dict[str, str] = {}
+    for parameters, message in entries:
+        name = parameters.get("fieldName") if isinstance(parameters, dict) else None
+        # Place-order wraps the validator's messages into one text ("Please check the shipping address
+        # information. "regionId" is required. …"): find each field named in it.
+        names = [str(name)] if name else [a or b for a, b in _FIELD_IN_TEXT.findall(message)]
+        for one in names or [""]:
+            field = MAGENTO_FIELDS.get(one, one)
+            field = field if field in ADDRESS_FIELDS else ""
+            text = _sentence_about(message, one) if len(names) > 1 else message
+            out[field] = f"{out[field]} {text}".strip() if field in out else text
+    return out
+
+
+_FIELD_IN_TEXT = re.compile(r'"(\w+)" is required|for the (\w+) field')
+
+
+def _sentence_about(message: str, name: str) -> str:
+    found = re.search(rf'[^.]*"?{re.escape(name)}"?[^.]*\.', message)
+    return found.group(0).strip() if found else message
+
+
+def saved_addresses(request: HttpRequest, store: str) -> list[dict[str, Any]]:
+    token = customer_session.token(request)
+    if not token:
+        return []
+    me = upstream.customer_me(store, token)
+    return [
+        {"id": int(a.get("id") or 0), "address": from_customer_address(a)}
+        for a in me.get("addresses") or []
+        if a.get("id")
+    ]
+
+
+# --- place order ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlacedOrder:
+    number: str
+    email: str
+
+
+class OrderInProgress(Exception):
+    """Another submit holds the lock and did not finish in time."""
+
+
+def _placed_key(key: str) -> str:
+    return f"checkout:placed:{key}"
+
+
+def _remember(request: HttpRequest, store: str, key: str, order: PlacedOrder) -> PlacedOrder:
+    cache.set(_placed_key(key), {"number": order.number, "email": order.email}, PLACED_SECONDS)
+    request.session[LAST_ORDER] = {"number": order.number, "email": order.email, "key": key}
+    request.session.pop(STATE, None)
+    cart_services.forget_cart(request, store)
+    return order
+
+
+def _already_placed(request: HttpRequest, key: str) -> PlacedOrder | None:
+    found = cache.get(_placed_key(key))
+    if not found:
+        last = request.session.get(LAST_ORDER) or {}
+        found = last if last.get("key") == key else None
+    return PlacedOrder(str(found["number"]), str(found.get("email") or "")) if found else None
+
+
+def _last_order(request: HttpRequest) -> PlacedOrder | None:
+    last = request.session.get(LAST_ORDER) or {}
+    return PlacedOrder(str(last["number"]), str(last.get("email") or "")) if last.get("number") else None
+
+
+def place_order(request: HttpRequest, store: str) -> PlacedOrder:
+    """Place the order once. Raises ``MagentoInputError``/``MagentoNotFound`` with Magento's message."""
+    if not state(request) and _last_order(request):
+        return _last_order(request)  # type: ignore[return-value]  # this session's checkout already ended in an order
+    ref = cart_services.cart_ref(request, store)
+    if not ref.token and not ref.guest_id:
+        raise MagentoNotFound("No such entity with cartId = ")
+    try:
+        key = cart_services.cart_key(ref, customer_email(request))
+    except MagentoNotFound:
+        # A customer with a checkout in progress but no active cart: an earlier submit whose answer we
+        # lost ordered it. Their newest order is that one.
+        number = upstream.customer_last_order_number(store, ref.token) if ref.token else ""
+        if not number:
+            raise
+        return _remember(request, store, f"lost:{digest(number)}", PlacedOrder(number, customer_email(request)))
+    placed = _already_placed(request, key)
+    if placed:
+        return placed
+    lock = f"checkout:lock:{key}"
+    if not cache.add(lock, 1, LOCK_SECONDS):
+        return _wait_for_other_submit(request, key)
+    try:
+        placed = _already_placed(request, key)  # the holder may have finished between our two looks
+        if placed:
+            return placed
+        return _remember(request, store, key, _submit(request, ref))
+    finally:
+        cache.delete(lock)
+
+
+def _wait_for_other_submit(request: HttpRequest, key: str) -> PlacedOrder:
+    deadline = time.monotonic() + WAIT_FOR_OTHER_SUBMIT
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        placed = _already_placed(request, key)
+        if placed:
+            request.session[LAST_ORDER] = {"number": placed.number, "email": placed.email, "key": key}
+            request.session.pop(STATE, None)
+            return placed
+        if cache.get(f"checkout:lock:{key}") is None:
+            break  # the other submit failed: this one may try (the caller shows the step again)
+    raise OrderInProgress
+
+
+def _submit(request: HttpRequest, ref: CartRef) -> PlacedOrder:
+    current = state(request)
+    email = current.get("email") or customer_email(request)
+    shipping = current.get("address") or {}
+    billing_source = shipping if current.get("billing_same", True) else current.get("billing") or shipping
+    billing_id = current.get("address_id") if current.get("billing_same", True) else None
+    billing = to_magento(billing_source, email=email, saved_id=billing_id)
+    try:
+        upstream.place_order(ref, email=email, method=str(current.get("payment")), billing=billing)
+    except MagentoUnavailable:
+        recovered = _recover(ref, email)
+        if recovered is None:
+            raise
+        return recovered
+    except MagentoNotFound as exc:
+        # The cart is no longer active: a first submit whose answer we lost may have ordered it.
+        recovered = _recover(ref, email) if upstream.is_missing_cart(exc) else None
+        if recovered is None:
+            raise
+        return recovered
+    return PlacedOrder(_order_number(ref), email)
+
+
+def _order_number(ref: CartRef) -> str:
+    if ref.token:
+        return upstream.customer_last_order_number(ref.store, ref.token)
+    return str(upstream.guest_cart(ref.store, ref.guest_id).get("reserved_order_id") or "")
+
+
+def _recover(ref: CartRef, email: str) -> PlacedOrder | None:
+    """Did the order go through although we saw no answer? Guests: the quote is inactive with a number."""
+    if ref.token:
+        return None  # a customer's quote cannot be read back once inactive; the order list shows it
+    try:
+        quote = upstream.guest_cart(ref.store, ref.guest_id)
+    except (MagentoNotFound, MagentoUnavailable):
+        return None
+    if quote.get("is_active") is False and quote.get("reserved_order_id"):
+        return PlacedOrder(str(quote["reserved_order_id"]), email)
+    return None
+
+
+def digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()[:16]
