@@ -149,13 +149,6 @@ def test_product_has_attributes_table_related_products_and_add_to_cart_form(clie
     assert "csrfmiddlewaretoken" not in form  # cached pages carry no per-visitor token
 
 
-def test_add_to_cart_is_a_coming_soon_placeholder(client, shop) -> None:
-    response = client.post("/cart/add", {"sku": "MJ01", "qty": "1"}, HTTP_SEC_FETCH_SITE="same-origin")
-    assert response.status_code == 501
-    assert b"coming soon" in response.content
-    assert response["Cache-Control"] == "private, no-store"
-
-
 # --- CMS, 404, redirects ----------------------------------------------------------------------------------------
 
 
