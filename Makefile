@@ -4,13 +4,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format seed bench clean help
+.PHONY: run test lint format seed bench lighthouse clean help
 
 help:
 	@echo "make run   - start the sandbox (:8001) and the storefront (:8000)"
 	@echo "make test  - install what the suite needs and run it"
 	@echo "make lint  - ruff check and format check"
 	@echo "make bench - benchmark report in bench/report.md"
+	@echo "make lighthouse - Lighthouse scores and JS/CSS sizes in bench/lighthouse-report.md"
 
 $(PY):
 	@py=$$(scripts/find-python.sh) || exit 1; echo "Creating $(VENV) with $$py"; "$$py" -m venv $(VENV)
@@ -44,6 +45,10 @@ bench: $(STAMP)
 	$(PY) -m pip install -q -e ".[test,bench]"
 	@scripts/test-deps.sh wrk
 	$(PY) bench/run.py
+
+lighthouse: $(STAMP)
+	@scripts/test-deps.sh npm
+	$(PY) bench/lighthouse.py
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -7,6 +7,8 @@ Rules:
 - Images are not allowed: Magento content images come without dimensions (layout shift) and often from
   paths this storefront does not serve.
 - Site-relative links (``/about-us``) get the store view's prefix, so German content stays in ``/de/``.
+- A link whose address did not survive (``javascript:``, an unknown scheme) becomes a ``<span>``: an
+  ``<a>`` without ``href`` is neither a link nor crawlable, and a screen reader would still announce it.
 - Headings are renumbered to start at ``<h2>`` without gaps: the page's ``<h1>`` is ours, and skipped
   levels confuse screen-reader navigation.
 The result is the only Magento HTML a template may mark safe.
@@ -41,6 +43,7 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 _HEADING = re.compile(r"<(/?)h([1-6])(?=[\s>])", re.IGNORECASE)
+_ANCHOR_TAG = re.compile(r'<a((?:\s+[^\s=>]+(?:="[^"]*")?)*)>|</a>')  # nh3 always double-quotes values
 
 
 def _prefix_links(prefix: str, element: str, attribute: str, value: str) -> str | None:
@@ -57,6 +60,21 @@ def _renumber_headings(html: str) -> str:
     return _HEADING.sub(lambda m: f"<{m.group(1)}h{mapping[int(m.group(2))]}", html)
 
 
+def _unlink_dead_anchors(html: str) -> str:
+    # nh3 output is well formed and the HTML parser never nests <a>, so open and close tags alternate.
+    dead = False
+
+    def swap(match: re.Match[str]) -> str:
+        nonlocal dead
+        if match.group(0) == "</a>":
+            return "</span>" if dead else "</a>"
+        attrs = match.group(1) or ""
+        dead = re.search(r'(?:^|\s)href="', attrs) is None
+        return f"<span{attrs}>" if dead else match.group(0)
+
+    return _ANCHOR_TAG.sub(swap, html)
+
+
 def clean_html(html: str | None, *, prefix: str = "") -> str:
     """Sanitised HTML, safe to mark safe in a template; '' for nothing."""
     if not html:
@@ -69,7 +87,7 @@ def clean_html(html: str | None, *, prefix: str = "") -> str:
         link_rel=None,  # no target= is allowed, so there is no opener to protect
         attribute_filter=partial(_prefix_links, prefix),
     )
-    return _renumber_headings(cleaned).strip()
+    return _renumber_headings(_unlink_dead_anchors(cleaned)).strip()
 
 
 def plain_text(html: str | None, limit: int = 300) -> str:

@@ -52,8 +52,12 @@ def test_sanitiser_allow_list() -> None:
         '<a href="javascript:alert(3)">bad</a> <a href="/about-us">ok</a></p><iframe src="//x"></iframe>'
     )
     clean = clean_html(dirty, prefix="/de")
-    assert clean == '<h2>T</h2><p>Hi <a>bad</a> <a href="/de/about-us">ok</a></p>'
+    assert clean == '<h2>T</h2><p>Hi <span>bad</span> <a href="/de/about-us">ok</a></p>'
     assert clean_html('<a href="/de/x">already</a>', prefix="/de") == '<a href="/de/x">already</a>'
+    # A link whose address was refused is plain text, not an anchor without href (not crawlable, misannounced).
+    assert clean_html('<a title="x>y" href="https://e.com">e</a> <a href="vbscript:x" title="href=">f</a>') == (
+        '<a title="x&gt;y" href="https://e.com">e</a> <span title="href=">f</span>'
+    )
     assert clean_html("<h3>a</h3><h5>b</h5>") == "<h2>a</h2><h3>b</h3>"  # no skipped heading levels
     assert plain_text("<p>A &amp; B</p><ul><li>c</li></ul><script>x</script>") == "A & B c"
 
