@@ -4,13 +4,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format seed bench lighthouse clean help
+.PHONY: run test lint format seed bench bench-checkout lighthouse clean help
 
 help:
 	@echo "make run   - start the sandbox (:8001) and the storefront (:8000)"
 	@echo "make test  - install what the suite needs and run it"
 	@echo "make lint  - ruff check and format check"
 	@echo "make bench - benchmark report in bench/report.md"
+	@echo "make bench-checkout - add-to-cart latency and Magento calls per checkout in bench/checkout-report.md"
 	@echo "make lighthouse - Lighthouse scores and JS/CSS sizes in bench/lighthouse-report.md"
 
 $(PY):
@@ -45,6 +46,9 @@ bench: $(STAMP)
 	$(PY) -m pip install -q -e ".[test,bench]"
 	@scripts/test-deps.sh wrk
 	$(PY) bench/run.py
+
+bench-checkout: $(STAMP)
+	$(PY) bench/checkout.py
 
 lighthouse: $(STAMP)
 	@scripts/test-deps.sh npm
