@@ -21,15 +21,9 @@ sys.path.insert(0, str(REPO))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 OUT = REPO / "docs" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PAGES = {
     "category": "/men/tops-men/jackets-men.html",
     "product": "/montana-wind-jacket.html?color=58&size=169",
@@ -53,7 +47,7 @@ def capture(base_url: str) -> list[Path]:
     OUT.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for view, (width, height) in VIEWPORTS.items():
             context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1)
             page = context.new_page()

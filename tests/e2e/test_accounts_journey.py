@@ -12,20 +12,12 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from tests.support.sandbox import SandboxProcess, free_port, start_sandbox
 from tests.support.storefront import StorefrontProcess, start_storefront
 
 pytestmark = pytest.mark.e2e
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 EMAIL = "journey@example.com"
 FIRST_PASSWORD = "Journey-Pass-1"
 SECOND_PASSWORD = "Journey-Pass-2"
@@ -46,14 +38,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SandboxPro
             shop.stop()
     finally:
         sandbox.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _rest(sandbox: SandboxProcess, method: str, path: str, body: object = None, token: str = "") -> Any:

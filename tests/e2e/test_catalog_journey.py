@@ -11,20 +11,13 @@ from collections.abc import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
+from tests.support.browser import new_page
 from tests.support.sandbox import SandboxProcess
 from tests.support.storefront import StorefrontProcess, start_storefront
 
 pytestmark = pytest.mark.e2e
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
@@ -34,20 +27,6 @@ def shop(sandbox: SandboxProcess, tmp_path_factory: pytest.TempPathFactory) -> I
         yield proc
     finally:
         proc.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def new_page(browser: Browser, *, javascript: bool, width: int = 1280) -> Page:
-    context = browser.new_context(java_script_enabled=javascript, viewport={"width": width, "height": 900})
-    context.set_default_timeout(15_000)
-    return context.new_page()
 
 
 def open_category(page: Page, shop: StorefrontProcess) -> None:

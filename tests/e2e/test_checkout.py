@@ -11,22 +11,14 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from tests.integration.cart.shop_helpers import DEMO_EMAIL, DEMO_PASSWORD, configurable
+from tests.support.browser import assert_accessible, new_page
 from tests.support.sandbox import SandboxProcess
 from tests.support.storefront import StorefrontProcess, start_storefront
 
 pytestmark = pytest.mark.e2e
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
@@ -36,25 +28,6 @@ def shop(sandbox: SandboxProcess, tmp_path_factory: pytest.TempPathFactory) -> I
         yield proc
     finally:
         proc.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def new_page(browser: Browser, *, javascript: bool) -> Page:
-    context = browser.new_context(java_script_enabled=javascript, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    return context.new_page()
-
-
-def assert_accessible(page: Page, where: str) -> None:
-    results = Axe().run(page)
-    assert results.violations_count == 0, f"{where}: {results.generate_report()}"
 
 
 def add_configurable_from_product_page(
