@@ -108,12 +108,14 @@ def build_entry(scrubbed: HttpRequest, match: ResolverMatch, page_type: str) -> 
     started = time.perf_counter()
     try:
         response = render_view(scrubbed, match)
-        upstream = calls.recorded_calls()
     finally:
+        upstream = calls.recorded_calls()
         calls.stop_recording(token)
+        # Keep them in the outer request's record (logs, Server-Timing) — above all when the render failed:
+        # the calls that timed out are what the operator is looking for.
+        for call in upstream:
+            calls.record_call(call)
     render_ms = (time.perf_counter() - started) * 1000
-    for call in upstream:  # keep them in the outer request's record (logs, Server-Timing)
-        calls.record_call(call)
 
     page_type = getattr(response, "page_type", page_type)
     windows = windows_for(page_type)
