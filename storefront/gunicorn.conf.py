@@ -2,12 +2,21 @@
 
 Embedded default: one worker with threads (the local-memory cache is per process). With REDIS_URL set the
 cache is shared, so several workers are safe: ``WEB_CONCURRENCY`` defaults to 2 x cores then.
+
+Metrics with several workers: each worker is its own process with its own Prometheus values, and a scrape
+reaches only one of them. So with more than one worker (or when ``PROMETHEUS_MULTIPROC_DIR`` is set) this
+file gives prometheus-client's multiprocess mode a folder that is empty at start-up — a fresh temporary one,
+removed again at exit, unless the operator named one, whose old ``*.db`` files are deleted — before any
+worker imports the app; ``child_exit`` tells prometheus-client a worker died, so its live-only gauges go.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 _shared_cache = bool(os.environ.get("REDIS_URL"))
@@ -22,3 +31,33 @@ max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def _metrics_dir() -> str | None:
+    configured = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip()
+    if configured:
+        folder = Path(configured)
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob("*.db"):  # values of a previous run would be summed into this one
+            stale.unlink()
+        return None  # the operator's folder: emptied, never removed
+    if workers <= 1:
+        return None  # one process: the plain in-process registry is enough
+    created = tempfile.mkdtemp(prefix="storefront-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = created  # inherited by every worker gunicorn forks
+    return created
+
+
+_created_metrics_dir = _metrics_dir()
+
+
+def child_exit(server: object, worker: object) -> None:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]
+
+
+def on_exit(server: object) -> None:
+    if _created_metrics_dir:
+        shutil.rmtree(_created_metrics_dir, ignore_errors=True)

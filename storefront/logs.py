@@ -1,7 +1,8 @@
 """Structured logs: one JSON object per line, and one access line per request.
 
-Rules: a log line carries the request id, route, status, duration, cache state and the upstream calls
-(operation, status, ms) — never a token, a password, a cookie, a query string or anything the shopper typed.
+Rules: a log line carries the request id, route (the URL pattern's name, as in the metrics), status,
+duration, cache state (HIT/STALE/MISS/ERROR/BYPASS) and the upstream calls (operation, status, ms, error
+kind) — never a token, a password, a cookie, a query string or anything the shopper typed.
 ``LOG_FORMAT=json`` (the production default) or ``plain``.
 """
 
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from storefront.magento.calls import UpstreamCall
+from storefront.metrics import route_label
 
 access_log = logging.getLogger("storefront.access")
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
@@ -34,14 +36,20 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, default=str, separators=(",", ":"))
 
 
-def log_request(request: HttpRequest, response: HttpResponse, ms: float, upstream: list[UpstreamCall]) -> None:
+def log_request(
+    request: HttpRequest, response: HttpResponse, ms: float, upstream: list[UpstreamCall], cache: str = ""
+) -> None:
     """One line per request that did work. Cache HITs are skipped unless ``ACCESS_LOG_HITS`` is on: they are
-    the bulk of the traffic, cost nothing upstream, and the edge (nginx, Varnish) logs them anyway."""
+    the bulk of the traffic, cost nothing upstream, and the edge (nginx, Varnish) logs them anyway. So are
+    successful Prometheus scrapes (every few seconds, all alike); refused ones are logged."""
     if not access_log.isEnabledFor(logging.INFO):
         return
-    if response.get("X-Cache") == "HIT" and not settings.ACCESS_LOG_HITS:
+    cache = cache or response.get("X-Cache", "")
+    if cache == "HIT" and not settings.ACCESS_LOG_HITS:
         return
     match = getattr(request, "resolver_match", None)
+    if match is not None and match.url_name == "metrics" and response.status_code == 200:
+        return
     access_log.info(
         "%s %s %s",
         request.method,
@@ -51,10 +59,17 @@ def log_request(request: HttpRequest, response: HttpResponse, ms: float, upstrea
             "request_id": getattr(request, "request_id", ""),
             "method": request.method,
             "path": request.path,
-            "route": match.route if match is not None else "",
+            "route": route_label(match),
             "status": response.status_code,
             "ms": round(ms, 1),
-            "cache": response.get("X-Cache", ""),
-            "upstream": [{"op": c.operation, "status": c.status, "ms": round(c.ms, 1)} for c in upstream],
+            "cache": "" if cache == "none" else cache,
+            "upstream": [_upstream_entry(c) for c in upstream],
         },
     )
+
+
+def _upstream_entry(call: UpstreamCall) -> dict[str, object]:
+    entry: dict[str, object] = {"op": call.operation, "status": call.status, "ms": round(call.ms, 1)}
+    if call.error:
+        entry["error"] = call.error  # a class name or a reason ("timeout"), never Magento's message
+    return entry

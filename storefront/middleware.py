@@ -2,7 +2,10 @@
 where Magento failures become what the shopper sees (DESIGN.md §4).
 
 Rules:
-- Every response carries ``X-Request-ID`` and a ``Server-Timing`` header (app time and Magento time).
+- Every response carries ``X-Request-ID`` and a ``Server-Timing`` header (app time and Magento time; a page
+  served from the page cache carries the cache's own: state, render and Magento time of the stored copy).
+- Every response is measured once, here (``storefront.metrics``): by URL pattern name, cache state and status
+  class — the page cache sits inside this middleware, so HITs are counted too.
 - Views never catch Magento outages themselves: ``MagentoUnavailable`` becomes the friendly 503 page with
   ``Retry-After`` here; ``MagentoNotFound`` becomes the 404 page; ``MagentoAuthError`` drops the customer's
   token and sends them to log in again with the page they wanted kept in ``next``.
@@ -20,7 +23,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
-from storefront import customer_session, logs
+from storefront import customer_session, logs, metrics
 from storefront.magento import calls
 from storefront.magento.errors import (
     MagentoAuthError,
@@ -51,12 +54,23 @@ class RequestContextMiddleware:
         finally:
             calls.stop_recording(rec_token)
             calls.reset_request_id(id_token)
-        total_ms = (time.perf_counter() - started) * 1000
+        elapsed = time.perf_counter() - started
+        total_ms = elapsed * 1000
         response["X-Request-ID"] = request_id
         if not response.has_header("Server-Timing"):
             response["Server-Timing"] = server_timing(total_ms, upstream)
-        logs.log_request(request, response, total_ms, upstream)
+        cache = cache_state(response)
+        metrics.observe_request(
+            metrics.route_label(getattr(request, "resolver_match", None)), cache, response.status_code, elapsed
+        )
+        logs.log_request(request, response, total_ms, upstream, cache)
         return response
+
+
+def cache_state(response: HttpResponse) -> str:
+    """HIT/STALE/MISS/BYPASS from ``X-Cache``; ERROR when the page cache answered a failed render (it sets
+    ``cache_state`` on the response: downstream caches still see ``X-Cache: STALE``); else ``none``."""
+    return metrics.cache_label(getattr(response, "cache_state", None) or response.get("X-Cache"))
 
 
 def server_timing(total_ms: float, upstream: list[calls.UpstreamCall]) -> str:

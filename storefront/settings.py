@@ -192,6 +192,11 @@ LOGGING = {
     },
 }
 
+# --- Metrics (/metrics for Prometheus; see storefront/metrics.py) ------------------------------------
+# Peers allowed to scrape (addresses or networks; "none" for token-only), and an optional bearer token.
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+
 # Customer login lives in the accounts app; the Magento-error middleware sends expired sessions there.
 LOGIN_URL = "/account/login/"
 

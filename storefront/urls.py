@@ -22,6 +22,7 @@ urlpatterns = [
     path("_revalidate", infra_views.revalidate_webhook, name="revalidate"),
     path("healthz", infra_views.healthz, name="healthz"),
     path("readyz", infra_views.readyz, name="readyz"),
+    path("metrics", infra_views.metrics_endpoint, name="metrics"),
     path("sw.js", infra_views.service_worker, name="service-worker"),
     path("offline/", infra_views.offline_page, name="offline"),
     path("_fragment/header", infra_views.header_fragment, name="header-fragment"),

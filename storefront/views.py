@@ -6,12 +6,12 @@ from functools import cache
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from storefront import visitor
+from storefront import metrics, visitor
 from storefront.magento import get_client, load_document
 from storefront.magento.errors import MagentoError
 from storefront.pagecache import revalidate
@@ -104,5 +104,15 @@ def readyz(request: HttpRequest) -> JsonResponse:
         checks["magento"] = f"down ({exc.__class__.__name__})"
         ok = False
     response = JsonResponse({"ok": ok, **checks}, status=200 if ok else 503)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def metrics_endpoint(request: HttpRequest) -> HttpResponse:
+    """Prometheus scrape target. Not public: anyone not allowed gets the ordinary 404 (no hint it exists)."""
+    if not metrics.scrape_allowed(request.META, settings.METRICS_ALLOWED_IPS, settings.METRICS_TOKEN):
+        raise Http404
+    response = HttpResponse(metrics.generate_latest(), content_type=metrics.CONTENT_TYPE)
     response["Cache-Control"] = "no-store"
     return response

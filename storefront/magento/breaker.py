@@ -10,6 +10,9 @@ Rules:
   ``reset_after`` so the breaker cannot stay stuck.
 - One breaker per process and per base URL (``breaker_for``); state is node-local on purpose: each
   node learns on its own that Magento is back. Thread-safe; the clock is injectable for tests.
+- ``on_change`` hears every state a breaker enters through a call (closed, open, half-open when the trial
+  starts); the process-wide breakers report it to ``storefront_magento_circuit_state``. An open breaker
+  that no call has touched since its reset time passed is still reported open: nothing has tried yet.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+
+from storefront.metrics import set_circuit_state
 
 CLOSED = "closed"
 OPEN = "open"
@@ -30,8 +35,11 @@ class CircuitBreaker:
         threshold: int = 5,
         reset_after: float = 15.0,
         clock: Callable[[], float] = time.monotonic,
+        on_change: Callable[[str], None] | None = None,
     ) -> None:
         self.threshold = max(1, threshold)
+        self._on_change = on_change
+        self._reported = CLOSED
         self.reset_after = reset_after
         self._clock = clock
         self._lock = threading.Lock()
@@ -69,6 +77,7 @@ class CircuitBreaker:
             if trial_running:
                 return False
             self._trial_started_at = now
+            self._report(HALF_OPEN)
             return True
 
     def record_success(self) -> None:
@@ -76,6 +85,7 @@ class CircuitBreaker:
             self._failures = 0
             self._opened_at = None
             self._trial_started_at = None
+            self._report(CLOSED)
 
     def record_failure(self) -> None:
         with self._lock:
@@ -84,6 +94,14 @@ class CircuitBreaker:
             if half_open_trial_failed or self._failures >= self.threshold:
                 self._opened_at = self._clock()
             self._trial_started_at = None
+            self._report(self._state_locked())
+
+    def _report(self, state: str) -> None:
+        # Called under the lock, so reports arrive in the order of the changes. Only changes are reported:
+        # the common case (closed, stays closed) costs one comparison.
+        if self._on_change is not None and state != self._reported:
+            self._reported = state
+            self._on_change(state)
 
     def reset(self) -> None:
         self.record_success()
@@ -100,7 +118,9 @@ def breaker_for(
     with _registry_lock:
         breaker = _registry.get(base_url)
         if breaker is None:
-            breaker = CircuitBreaker(threshold=threshold, reset_after=reset_after, clock=clock)
+            breaker = CircuitBreaker(
+                threshold=threshold, reset_after=reset_after, clock=clock, on_change=set_circuit_state
+            )
             _registry[base_url] = breaker
         return breaker
 
@@ -109,5 +129,6 @@ def reset_breakers() -> None:
     """Forget every breaker (tests, and a forked worker that must not inherit its parent's state)."""
     global _registry_lock
     _registry.clear()
+    set_circuit_state(CLOSED)  # the breakers that reported are gone; new ones start closed
     # A fork can happen while another thread holds the lock; the child gets a fresh one.
     _registry_lock = threading.Lock()

@@ -16,8 +16,9 @@ Rules:
   POST/PUT/DELETE are sent exactly once: Magento has no idempotency keys, a retried "place order" could
   charge twice.
 - Every attempt goes through the circuit breaker, is recorded (``calls.record_call``) and logged on
-  ``storefront.magento`` at INFO with operation, method, status, ms, bytes and request id. Never the
-  token, the Authorization header, the filled path or the variables (they can hold personal data).
+  ``storefront.magento`` at INFO with operation, method, status, ms, bytes and request id, and measured
+  (``storefront_upstream_duration_seconds`` by operation and status). Never the token, the Authorization
+  header, the filled path or the variables (they can hold personal data).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from storefront.magento.errors import (
     MagentoUnavailable,
     fill_placeholders,
 )
+from storefront.metrics import observe_upstream
 
 logger = logging.getLogger("storefront.magento")
 
@@ -322,6 +324,7 @@ class MagentoClient:
         elif error is not None:
             failure = type(error).__name__
         record_call(UpstreamCall(request.operation, request.method, status, ms, size, tags, cache, failure))
+        observe_upstream(request.operation, status, failure, ms / 1000)
         logger.info(
             "magento call operation=%s method=%s status=%s ms=%.1f bytes=%d request_id=%s attempt=%d error=%s",
             request.operation,

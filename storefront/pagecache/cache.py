@@ -28,6 +28,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import Resolver404, ResolverMatch, resolve
 
+from storefront import metrics
 from storefront.magento import calls
 from storefront.magento.errors import MagentoNotFound, MagentoRateLimited, MagentoUnavailable
 from storefront.middleware import unavailable_response
@@ -107,12 +108,14 @@ def build_entry(scrubbed: HttpRequest, match: ResolverMatch, page_type: str) -> 
     started = time.perf_counter()
     try:
         response = render_view(scrubbed, match)
-        upstream = calls.recorded_calls()
     finally:
+        upstream = calls.recorded_calls()
         calls.stop_recording(token)
+        # Keep them in the outer request's record (logs, Server-Timing) — above all when the render failed:
+        # the calls that timed out are what the operator is looking for.
+        for call in upstream:
+            calls.record_call(call)
     render_ms = (time.perf_counter() - started) * 1000
-    for call in upstream:  # keep them in the outer request's record (logs, Server-Timing)
-        calls.record_call(call)
 
     page_type = getattr(response, "page_type", page_type)
     windows = windows_for(page_type)
@@ -169,16 +172,20 @@ class Refresher:
         store = get_store()
         try:
             if store.in_backoff(key):
+                metrics.count_refresh("skipped")
                 return
             owner = store.acquire(key, lock_timeout())
             if owner is None:
+                metrics.count_refresh("skipped")
                 return  # another worker or node is refreshing it
             try:
                 _, entry = build_entry(scrubbed, match, page_type)
                 if entry is not None:
                     store.put(key, entry)
+                metrics.count_refresh("ok")
             except Exception as exc:  # a failed refresh keeps the stale entry and backs off
                 store.set_backoff(key, settings.PAGECACHE_REFRESH_BACKOFF)
+                metrics.count_refresh("failed")
                 log.warning("background refresh of %s failed: %s", key, exc.__class__.__name__)
             finally:
                 store.release(key, owner)
@@ -227,8 +234,11 @@ def _serve_error(request: HttpRequest, stale: Entry | None, exc: Exception) -> H
     if stale is not None and stale.can_serve_on_error(now):
         response = respond(request, stale, State.STALE, now)
         response["Server-Timing"] = response["Server-Timing"].replace('desc="STALE"', 'desc="ERROR"')
-        return response
-    return unavailable_response(request, exc)
+    else:
+        response = unavailable_response(request, exc)  # Server-Timing: app and Magento time, by the middleware
+    # Downstream caches see X-Cache STALE (or nothing); logs and metrics count the failed render as ERROR.
+    response.cache_state = State.ERROR.value  # type: ignore[attr-defined]
+    return response
 
 
 def serve(request: HttpRequest, match: ResolverMatch, page_type: str) -> HttpResponse:
@@ -257,7 +267,9 @@ def serve(request: HttpRequest, match: ResolverMatch, page_type: str) -> HttpRes
     for _attempt in range(2):
         owner = store.acquire(key, lock_timeout())
         if owner is None:
+            waited = time.perf_counter()
             fresh = _wait_for_render(store, key, stale)
+            metrics.observe_single_flight_wait(time.perf_counter() - waited, served=fresh is not None)
             if fresh is not None:
                 return respond(request, fresh, State.HIT, clock.now())
             if store.in_backoff(key):  # the render failed because Magento did: do not pile on
@@ -340,6 +352,8 @@ class PageCacheMiddleware:
         page_type = getattr(match.func, "page_type", None)
         if page_type is None:
             return self.get_response(request)
+        # Django sets this itself for the views it calls; pages answered here need it for logs and metrics.
+        request.resolver_match = match
         if preview.COOKIE in request.COOKIES:
             who = preview.previewer(request)
             if who is not None:
