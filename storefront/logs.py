@@ -2,7 +2,10 @@
 
 Rules: a log line carries the request id, route (the URL pattern's name, as in the metrics), status,
 duration, cache state (HIT/STALE/MISS/ERROR/BYPASS) and the upstream calls (operation, status, ms, error
-kind) — never a token, a password, a cookie, a query string or anything the shopper typed.
+kind) — never a token, a password, a cookie, a query string or anything the shopper typed. On a personal
+(``private``) response the path's variable parts (an order number, an address id) are logged as their
+URL-pattern names (``/account/orders/<number>/``): they identify a customer and say nothing to an operator
+that the route does not.
 ``LOG_FORMAT=json`` (the production default) or ``plain``.
 """
 
@@ -50,15 +53,16 @@ def log_request(
     match = getattr(request, "resolver_match", None)
     if match is not None and match.url_name == "metrics" and response.status_code == 200:
         return
+    path = _logged_path(request, response, match)
     access_log.info(
         "%s %s %s",
         request.method,
-        request.path,
+        path,
         response.status_code,
         extra={
             "request_id": getattr(request, "request_id", ""),
             "method": request.method,
-            "path": request.path,
+            "path": path,
             "route": route_label(match),
             "status": response.status_code,
             "ms": round(ms, 1),
@@ -66,6 +70,16 @@ def log_request(
             "upstream": [_upstream_entry(c) for c in upstream],
         },
     )
+
+
+def _logged_path(request: HttpRequest, response: HttpResponse, match: object) -> str:
+    path = request.path
+    if match is None or "private" not in response.get("Cache-Control", ""):
+        return path
+    for name, value in match.kwargs.items():
+        if name != "store_code" and str(value):
+            path = path.replace(f"/{value}/", f"/<{name}>/")
+    return path
 
 
 def _upstream_entry(call: UpstreamCall) -> dict[str, object]:

@@ -3,6 +3,8 @@ addresses or orders, whatever ids they put in URLs or forms (issue 6)."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from accounts import selectors
@@ -123,13 +125,18 @@ def test_customer_b_cannot_read_or_change_customer_as_addresses(shop) -> None:
     assert "Congress" not in bob.get("/account/addresses/").content.decode()
 
 
-def test_dashboard_shows_the_recent_order_and_its_detail(shop) -> None:
+def test_dashboard_shows_the_recent_order_and_its_detail(shop, caplog) -> None:
     client = browser()
     sign_in(client)
     (number,) = order_numbers(shop, session_token(client))
     dashboard = client.get("/account/").content.decode()
     assert number in dashboard and "$114.00" in dashboard
-    detail = client.get(f"/account/orders/{number}/")
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="storefront.access"):
+        detail = client.get(f"/account/orders/{number}/")
+    logged = [r for r in caplog.records if r.name == "storefront.access"]
+    assert [r.path for r in logged] == ["/account/orders/<number>/"]  # type: ignore[attr-defined]
+    assert all(number not in r.getMessage() for r in logged), "an order number is not an operator's business"
     body = detail.content.decode()
     assert detail.status_code == 200
     for text in (
