@@ -174,6 +174,8 @@ REVALIDATE_SECRET = env_str("REVALIDATE_SECRET", "dev-only-revalidation-secret",
 # Varnish edges that get every purge too (storefront/pagecache/edge.py, deploy/varnish/default.vcl); empty = none.
 VARNISH_PURGE_URLS = env_list("VARNISH_PURGE_URLS", [])
 VARNISH_PURGE_TIMEOUT = env_float("VARNISH_PURGE_TIMEOUT", 2.0)
+# Proxies in front of gunicorn that append to X-Forwarded-For (nginx + Varnish = 2); 0 = use REMOTE_ADDR.
+FORWARDED_FOR_HOPS = env_int("FORWARDED_FOR_HOPS", 0)
 
 LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "plain")
 ACCESS_LOG_HITS = env_bool("ACCESS_LOG_HITS", False)
