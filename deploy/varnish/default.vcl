@@ -214,10 +214,11 @@ sub vcl_backend_response {
     if (beresp.http.ETag) {
         set beresp.keep = 1h;
     }
-    # The storefront answered from its own stale copy (soft-purged, or being refreshed): keep it for
-    # grace only, so the next request asks again instead of holding the old page for a full TTL.
+    # The storefront answered from its own stale copy (soft-purged, or being refreshed): keep it fresh for
+    # at most a second (counted from the storefront's Age), then as grace, so a later request asks again
+    # instead of holding the old page for a full TTL. (Not 0s: Varnish never looks up objects with ttl 0.)
     if (beresp.http.X-Cache == "STALE") {
-        set beresp.ttl = 0s;
+        set beresp.ttl = 1s;
     }
     return (deliver);
 }
