@@ -24,7 +24,8 @@ pytestmark = pytest.mark.skipif(
 CC = "Cache-Control: public, max-age=0, s-maxage={fresh}, stale-while-revalidate={swr}, stale-if-error=600"
 
 
-def run_case(tmp_path: Path, name: str, origin: str, client: str) -> None:
+def run_case(tmp_path: Path, name: str, origin: str, client: str, then: str = "") -> None:
+    """Run ``client`` against the VCL in front of the scripted ``origin``; ``then`` is more vtc to run after."""
     port = free_port()
     vcl = VCL.read_text().replace('.port = "8000";', f'.port = "{port}";')
     vcl = re.sub(r"\.probe = \{.*?\n    \}\n", "", vcl, flags=re.S)
@@ -35,6 +36,7 @@ def run_case(tmp_path: Path, name: str, origin: str, client: str) -> None:
         f"server s1 -listen 127.0.0.1:{port} {{\n{origin}\n}} -start\n"
         f'varnish v1 -arg "-j none -p http_gzip_support=off" -vcl {{ include "{tmp_path / "edge.vcl"}"; }} -start\n'
         f"client c1 {{\n{client}\n}} -run\n"
+        f"{then}\n"
         "server s1 -wait\n"
     )
     done = subprocess.run([VARNISHTEST, "-t", "60", str(script)], capture_output=True, text=True)
@@ -195,3 +197,58 @@ def test_a_client_cannot_force_a_refetch_or_purge(tmp_path: Path) -> None:
         expect resp.body == "one"
     """
     run_case(tmp_path, "refetch", origin, client)
+
+
+def test_stale_if_error_while_the_storefront_is_down(tmp_path: Path) -> None:
+    origin = f"""
+        rxreq
+        txresp -hdr "{CC.format(fresh=1, swr=1)}" -body "old"
+    """
+    client = """
+        txreq -url "/p.html"
+        rxresp
+        expect resp.body == "old"
+    """
+    # Past stale-while-revalidate, only a storefront the probe calls sick (set by hand here) gets the old page.
+    then = """
+        delay 2.5
+        varnish v1 -cliok "backend.set_health storefront sick"
+        client c2 {
+            txreq -url "/p.html"
+            rxresp
+            expect resp.status == 200
+            expect resp.body == "old"
+            expect resp.http.X-Edge == "STALE-IF-ERROR"
+        } -run
+    """
+    run_case(tmp_path, "sie", origin, client, then)
+
+
+def test_a_failed_background_refresh_keeps_the_stale_copy(tmp_path: Path) -> None:
+    origin = f"""
+        rxreq
+        txresp -hdr "{CC.format(fresh=1, swr=100)}" -body "old"
+        close
+        accept
+        rxreq
+        txresp -status 503 -hdr "Cache-Control: private, no-store" -body "down"
+        close
+        accept
+        rxreq
+        txresp -status 503 -hdr "Cache-Control: private, no-store" -body "down"
+    """
+    client = """
+        txreq -url "/p.html"
+        rxresp
+        delay 1.5
+        txreq -url "/p.html"
+        rxresp
+        expect resp.body == "old"
+        delay 1.0
+        txreq -url "/p.html"
+        rxresp
+        expect resp.status == 200
+        expect resp.body == "old"
+        expect resp.http.X-Edge == "STALE"
+    """
+    run_case(tmp_path, "abandon", origin, client)
