@@ -8,6 +8,9 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 [ -d /usr/share/fonts/truetype/liberation ] || need+=(fonts-liberation)
+# Varnish with vmod_xkey for tests/integration/test_varnish.py (the shipped deploy/varnish/default.vcl).
+[ -x /usr/sbin/varnishd ] || need+=(varnish)
+[ -e /usr/lib/x86_64-linux-gnu/varnish/vmods/libvmod_xkey.so ] || need+=(varnish-modules)
 # Extra commands named on the command line (make bench passes wrk).
 for extra in "$@"; do command -v "$extra" >/dev/null 2>&1 || need+=("$extra"); done
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
@@ -17,3 +20,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+# The package's own varnishd (ports 6081/6082) is not wanted on a test machine: tests start their own.
+if [[ " ${need[*]} " == *" varnish "* ]] && command -v systemctl >/dev/null 2>&1; then
+    $SUDO systemctl disable --now varnish >/dev/null 2>&1 || true
+fi

@@ -8,6 +8,11 @@ reaches only one of them. So with more than one worker (or when ``PROMETHEUS_MUL
 file gives prometheus-client's multiprocess mode a folder that is empty at start-up — a fresh temporary one,
 removed again at exit, unless the operator named one, whose old ``*.db`` files are deleted — before any
 worker imports the app; ``child_exit`` tells prometheus-client a worker died, so its live-only gauges go.
+
+Behind nginx/Varnish (docs/deploy.md): ``FORWARDED_ALLOW_IPS`` names the proxy that talks to gunicorn; only from
+it is ``X-Forwarded-Proto: https`` believed (that is what makes Django see https — no
+``SECURE_PROXY_SSL_HEADER`` needed). ``GUNICORN_KEEPALIVE`` should exceed the proxy's idle timeout for upstream
+connections, so the proxy, not gunicorn, closes idle ones (no race on a half-closed connection).
 """
 
 from __future__ import annotations
@@ -24,8 +29,9 @@ workers = int(os.environ.get("WEB_CONCURRENCY", str(multiprocessing.cpu_count() 
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
-graceful_timeout = 10
-keepalive = 5
+# On a rolling deploy, in-flight requests (a MISS waiting for Magento, a place-order) get this long to finish.
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None

@@ -13,6 +13,7 @@ import logging
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -27,7 +28,18 @@ class Verdict:
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The client address. Behind a proxy, gunicorn's FORWARDED_ALLOW_IPS decides what REMOTE_ADDR is."""
+    """The client address.
+
+    gunicorn never rewrites REMOTE_ADDR from X-Forwarded-For, so behind nginx or Varnish it is the proxy's
+    address — every shopper would share one rate-limit bucket. With ``FORWARDED_FOR_HOPS`` = the number of
+    proxies in front of gunicorn (each appends its peer), the client is that many entries from the right of
+    X-Forwarded-For; entries further left are whatever the client sent and are never trusted.
+    """
+    hops = settings.FORWARDED_FOR_HOPS
+    if hops > 0:
+        chain = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
+        if chain:
+            return chain[-hops] if len(chain) >= hops else chain[0]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

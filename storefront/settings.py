@@ -171,6 +171,11 @@ PAGECACHE_ERROR_BACKOFF = env_float("PAGECACHE_ERROR_BACKOFF", 5.0)
 # Per-process copies of bodies fetched from Redis (validated against Redis on every request).
 PAGECACHE_LOCAL_BYTES = env_int("PAGECACHE_LOCAL_BYTES", 64 * 1024 * 1024)
 REVALIDATE_SECRET = env_str("REVALIDATE_SECRET", "dev-only-revalidation-secret", required_in_production=True)
+# Varnish edges that get every purge too (storefront/pagecache/edge.py, deploy/varnish/default.vcl); empty = none.
+VARNISH_PURGE_URLS = env_list("VARNISH_PURGE_URLS", [])
+VARNISH_PURGE_TIMEOUT = env_float("VARNISH_PURGE_TIMEOUT", 2.0)
+# Proxies in front of gunicorn that append to X-Forwarded-For (nginx + Varnish = 2); 0 = use REMOTE_ADDR.
+FORWARDED_FOR_HOPS = env_int("FORWARDED_FOR_HOPS", 0)
 
 LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "plain")
 ACCESS_LOG_HITS = env_bool("ACCESS_LOG_HITS", False)

@@ -5,6 +5,9 @@ Rules:
   their next request — a burst of Magento saves can never empty the cache. ``hard`` deletes them.
 - Marking is idempotent, so a burst of purges for the same tags coalesces into one refresh per page (the
   refresh is single-flight per key); duplicate tags within one request are purged once.
+- Every purge is passed on to the Varnish edges in ``VARNISH_PURGE_URLS`` (``edge.py``) after our own store
+  is purged — never before, or an edge could refetch the old page from us — with the same names and mode.
+  An edge that is down is counted in the result, never an error.
 - The webhook is signed: ``X-Storefront-Signature`` = hex HMAC-SHA256(secret, timestamp + "." + body), with
   ``X-Storefront-Timestamp`` within ±300 s of our clock; a signature is accepted once (replays are refused).
 """
@@ -20,6 +23,7 @@ from urllib.parse import urlsplit
 
 from django.core.cache import cache
 
+from storefront.pagecache import edge
 from storefront.pagecache.entry import clock
 from storefront.pagecache.store import get_store
 
@@ -33,9 +37,13 @@ class PurgeResult:
     paths: int
     entries: int
     hard: bool
+    edge: edge.EdgeResult = edge.NOTHING
 
     def as_dict(self) -> dict[str, object]:
-        return {"tags": self.tags, "paths": self.paths, "entries": self.entries, "hard": self.hard}
+        out: dict[str, object] = {"tags": self.tags, "paths": self.paths, "entries": self.entries, "hard": self.hard}
+        if self.edge.edges:  # only when edges are configured: the answer stays the same without Varnish
+            out["edge"] = self.edge.as_dict()
+        return out
 
 
 def path_tag(path: str) -> str:
@@ -59,7 +67,8 @@ def purge(
     if everything:
         names.append("all")
     entries = get_store().purge_tags(names, hard=hard, now=clock.now()) if names else 0
-    return PurgeResult(tags=len(set(tags)), paths=len(set(paths)), entries=entries, hard=hard)
+    at_edge = edge.purge_edges(names, hard=hard)
+    return PurgeResult(tags=len(set(tags)), paths=len(set(paths)), entries=entries, hard=hard, edge=at_edge)
 
 
 class SignatureError(Exception):

@@ -29,3 +29,8 @@ class Command(BaseCommand):
         )
         kind = "deleted" if result.hard else "marked stale"
         self.stdout.write(f"{result.entries} cached pages {kind}.")
+        if result.edge.edges:
+            self.stdout.write(
+                f"Varnish: {result.edge.objects} objects purged at {result.edge.edges - result.edge.failed} of "
+                f"{result.edge.edges} edges."
+            )
