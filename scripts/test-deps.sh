@@ -10,7 +10,7 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ -d /usr/share/fonts/truetype/liberation ] || need+=(fonts-liberation)
 # Varnish with vmod_xkey for tests/integration/test_varnish.py (the shipped deploy/varnish/default.vcl).
 [ -x /usr/sbin/varnishd ] || need+=(varnish)
-[ -e /usr/lib/x86_64-linux-gnu/varnish/vmods/libvmod_xkey.so ] || need+=(varnish-modules)
+dpkg -s varnish-modules >/dev/null 2>&1 || need+=(varnish-modules)
 # Extra commands named on the command line (make bench passes wrk).
 for extra in "$@"; do command -v "$extra" >/dev/null 2>&1 || need+=("$extra"); done
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
