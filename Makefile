@@ -29,6 +29,7 @@ test: $(STAMP)
 	@scripts/test-deps.sh
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) scripts/secret-scan.py
 	$(VENV)/bin/pytest
 
 lint: $(STAMP)

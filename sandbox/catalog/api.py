@@ -18,6 +18,9 @@ from django.db.models import F
 from sandbox.catalog.models import (
     Attribute,
     AttributeOption,
+    CmsBlock,
+    CmsPage,
+    CmsUndo,
     Product,
     ProductCategory,
     ProductUndo,
@@ -268,6 +271,8 @@ def _remember(product: Product) -> None:
             "qty": product.qty,
             "in_stock": product.in_stock,
             "status": product.status,
+            "description": product.description,
+            "short_description": product.short_description,
         },
     )
 
@@ -312,6 +317,8 @@ def update_product(
     price: Decimal | None = None,
     qty: Decimal | None = None,
     status: int | None = None,
+    description: str | None = None,
+    short_description: str | None = None,
     store_code: str = "default",
 ) -> list[str]:
     """Admin save (PUT /V1/products/{sku}); returns the cache tags to invalidate. KeyError if unknown SKU."""
@@ -335,6 +342,10 @@ def update_product(
             product.in_stock = product.qty > 0
         if status is not None:
             product.status = int(status)
+        if description is not None:
+            product.description = description
+        if short_description is not None:
+            product.short_description = short_description
         product.save()
         return product_identities(product, status_or_stock_changed=before != (product.status, product.in_stock))
 
@@ -351,6 +362,64 @@ def revert_catalog_edits() -> int:
                 qty=undo.qty,
                 in_stock=undo.in_stock,
                 status=undo.status,
+                description=undo.description,
+                short_description=undo.short_description,
             )
         ProductUndo.objects.all().delete()
+        for cms in CmsUndo.objects.all():
+            kind, _, entity_id = cms.key.partition(":")
+            if kind == "page":
+                CmsPage.objects.filter(page_id=int(entity_id)).update(
+                    title=cms.title, content=cms.content, content_heading=cms.content_heading, meta_title=cms.meta_title
+                )
+            else:
+                CmsBlock.objects.filter(block_id=int(entity_id)).update(title=cms.title, content=cms.content)
+            restored += 1
+        CmsUndo.objects.all().delete()
     return restored
+
+
+def update_cms_page(
+    page_id: int,
+    *,
+    title: str | None = None,
+    content: str | None = None,
+    content_heading: str | None = None,
+    meta_title: str | None = None,
+) -> list[str]:
+    """Admin save (PUT /V1/cmsPage/{id}); returns the cache tags to invalidate. KeyError if unknown id."""
+    with transaction.atomic():
+        page = CmsPage.objects.filter(page_id=page_id).first()
+        if page is None:
+            raise KeyError(page_id)
+        CmsUndo.objects.get_or_create(
+            key=f"page:{page_id}",
+            defaults={
+                "title": page.title,
+                "content": page.content,
+                "content_heading": page.content_heading,
+                "meta_title": page.meta_title,
+            },
+        )
+        changes = {"title": title, "content": content, "content_heading": content_heading, "meta_title": meta_title}
+        for name, value in changes.items():
+            if value is not None:
+                setattr(page, name, value)
+        page.save()
+    return [f"cms_p_{page_id}"]
+
+
+def update_cms_block(block_id: int, *, title: str | None = None, content: str | None = None) -> list[str]:
+    """Admin save (PUT /V1/cmsBlock/{id}); returns the cache tags to invalidate. KeyError if unknown id."""
+    with transaction.atomic():
+        block = CmsBlock.objects.filter(block_id=block_id).first()
+        if block is None:
+            raise KeyError(block_id)
+        CmsUndo.objects.get_or_create(
+            key=f"block:{block_id}", defaults={"title": block.title, "content": block.content}
+        )
+        for name, value in (("title", title), ("content", content)):
+            if value is not None:
+                setattr(block, name, value)
+        block.save()
+    return [f"cms_b_{block_id}", f"cms_b_{block.identifier}"]

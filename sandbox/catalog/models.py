@@ -202,3 +202,15 @@ class ProductUndo(models.Model):  # noqa: DJ008 (no admin; never printed)
     qty = models.DecimalField(max_digits=12, decimal_places=4)
     in_stock = models.BooleanField()
     status = models.IntegerField()
+    description = models.TextField(default="")
+    short_description = models.TextField(default="")
+
+
+class CmsUndo(models.Model):  # noqa: DJ008 (no admin; never printed)
+    """A CMS page's or block's content before its first admin save (``page:<id>`` / ``block:<id>``)."""
+
+    key = models.CharField(max_length=32, primary_key=True)
+    title = models.CharField(max_length=255)
+    content = models.TextField()
+    content_heading = models.CharField(max_length=255, blank=True, default="")
+    meta_title = models.CharField(max_length=255, blank=True, default="")

@@ -55,3 +55,44 @@ def decrement_stock(sku: str, qty: Decimal) -> None:
 
 def update_product(sku: str, **changes: object) -> list[str]:
     return api.update_product(sku, **changes)  # type: ignore[arg-type]
+
+
+def update_cms_page(page_id: int, **changes: str) -> list[str]:
+    return api.update_cms_page(page_id, **changes)
+
+
+def update_cms_block(block_id: int, **changes: str) -> list[str]:
+    return api.update_cms_block(block_id, **changes)
+
+
+def cms_page_json(page_id: int) -> dict[str, object]:
+    """A CMS page as Magento's PageInterface answers it (the keys the sandbox keeps)."""
+    from sandbox.catalog.models import CmsPage
+
+    page = CmsPage.objects.get(page_id=page_id)
+    return {
+        "id": page.page_id,
+        "identifier": page.identifier,
+        "title": page.title,
+        "page_layout": page.page_layout,
+        "meta_title": page.meta_title,
+        "meta_keywords": page.meta_keywords,
+        "meta_description": page.meta_description,
+        "content_heading": page.content_heading,
+        "content": page.content,
+        "active": page.is_active,
+    }
+
+
+def cms_block_json(block_id: int) -> dict[str, object]:
+    """A CMS block as Magento's BlockInterface answers it (the keys the sandbox keeps)."""
+    from sandbox.catalog.models import CmsBlock
+
+    block = CmsBlock.objects.get(block_id=block_id)
+    return {
+        "id": block.block_id,
+        "identifier": block.identifier,
+        "title": block.title,
+        "content": block.content,
+        "active": block.is_active,
+    }

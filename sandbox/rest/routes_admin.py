@@ -1,9 +1,14 @@
-"""Admin routes the sandbox supports: ``PUT /V1/products/:sku`` (ACL ``Magento_Catalog::products``).
+"""Admin routes the sandbox supports: ``PUT /V1/products/:sku`` (ACL ``Magento_Catalog::products``),
+``PUT /V1/cmsPage/:id`` (``Magento_Cms::page``) and ``PUT /V1/cmsBlock/:id`` (``Magento_Cms::block``).
 
-Rules: the body is ``{"product": {name?, price?, status?, extension_attributes?: {stock_item?: {qty,
-is_in_stock}}}}``; the catalog returns the cache tags to purge and the revalidation webhook is fired with
-them; a webhook failure is logged, never an error of the save. Unknown SKU → 404 (real Magento would
-create a product; the sandbox does not create products).
+Rules: the product body is ``{"product": {name?, price?, status?, extension_attributes?: {stock_item?: {qty,
+is_in_stock}}, custom_attributes?: [{attribute_code: "description" | "short_description", value}]}}``; CMS
+bodies are ``{"page": {title?, content?, content_heading?, meta_title?}}`` and ``{"block": {title?,
+content?}}`` (Magento's PageInterface / BlockInterface keys; others are ignored). The catalog returns the
+cache tags to purge and the revalidation webhook is fired with them; a webhook failure is logged, never an
+error of the save. Unknown SKU or id → 404 (real Magento would create the entity; the sandbox creates
+nothing). Content is stored as given, unsanitised, as Magento stores it: making it safe is the storefront's
+job.
 """
 
 from __future__ import annotations
@@ -42,6 +47,10 @@ def _changes(product: dict[str, Any]) -> dict[str, Any]:
             qty = Decimal(0)  # the catalog derives the stock status from the quantity
         if qty is not None:
             changes["qty"] = qty
+    for attribute in product.get("custom_attributes") or []:
+        code = attribute.get("attribute_code") if isinstance(attribute, dict) else None
+        if code in ("description", "short_description"):
+            changes[code] = params.string(attribute, "value")
     return changes
 
 
@@ -59,6 +68,42 @@ def update_product(call: Call) -> dict[str, Any]:
         raise NoSuchEntity(NO_PRODUCT) from None
     webhooks.fire(tags)
     return _product_json(call.store_code, sku)
+
+
+NO_PAGE = 'The CMS page with the "%1" ID doesn\'t exist.'
+NO_BLOCK = 'The CMS block with the "%1" ID doesn\'t exist.'
+
+
+def _cms_changes(body: dict[str, Any], names: tuple[str, ...]) -> dict[str, str]:
+    return {name: str(params.string(body, name)) for name in names if body.get(name) is not None}
+
+
+@route("PUT", "V1/cmsPage/:id", "Magento_Cms::page")
+def update_cms_page(call: Call) -> dict[str, Any]:
+    page = params.obj(call.body, "page")
+    assert page is not None
+    page_id = params.as_int(call.params["id"])
+    try:
+        tags = catalog_bridge.update_cms_page(
+            page_id, **_cms_changes(page, ("title", "content", "content_heading", "meta_title"))
+        )
+    except KeyError:
+        raise NoSuchEntity(NO_PAGE, [str(page_id)]) from None
+    webhooks.fire(tags)
+    return catalog_bridge.cms_page_json(page_id)
+
+
+@route("PUT", "V1/cmsBlock/:id", "Magento_Cms::block")
+def update_cms_block(call: Call) -> dict[str, Any]:
+    block = params.obj(call.body, "block")
+    assert block is not None
+    block_id = params.as_int(call.params["id"])
+    try:
+        tags = catalog_bridge.update_cms_block(block_id, **_cms_changes(block, ("title", "content")))
+    except KeyError:
+        raise NoSuchEntity(NO_BLOCK, [str(block_id)]) from None
+    webhooks.fire(tags)
+    return catalog_bridge.cms_block_json(block_id)
 
 
 def _product_json(store_code: str, sku: str) -> dict[str, Any]:
