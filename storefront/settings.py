@@ -123,11 +123,12 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 # Preload only makes the domain eligible for browsers' built-in HSTS list; submitting it stays a manual step.
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
-# Production runs behind a TLS-terminating proxy (DESIGN.md §2) that sets X-Forwarded-Proto: without trusting
-# it, every proxied request would look like plain HTTP and the redirect below would loop. The proxy must
-# overwrite the header (never pass a client's own through); see docs/configuration.md.
+# Production runs behind a TLS-terminating proxy (DESIGN.md §2) that sends X-Forwarded-Proto. gunicorn
+# believes that header only from FORWARDED_ALLOW_IPS and then hands Django an https request, so the redirect
+# below does not loop. TRUST_X_FORWARDED_PROTO makes Django read the header itself, from anyone who can reach
+# the node: only for servers other than our gunicorn config, and only behind a proxy that overwrites it.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
-if env_bool("TRUST_X_FORWARDED_PROTO", PRODUCTION):
+if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Load-balancer probes speak plain HTTP to the node; a redirect would fail them.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
