@@ -40,7 +40,7 @@ def value(name: str, **labels: str) -> float:
         ("/V1/guest-carts/:cartId/items/:itemId", "/V1/guest-carts/:cartId/items/:itemId"),
         ("/V1/customers/resetPassword", "/V1/customers/resetPassword"),
         # A filled path (a caller that skipped the template) still yields no id, SKU, e-mail or token.
-        ("/V1/guest-carts/Xk3pQ9sL2mN8vB4cR7tY1wE6/items/17", "/V1/guest-carts/:id/items/:id"),
+        ("/V1/guest-carts/masked0cart0id0masked00/items/17", "/V1/guest-carts/:id/items/:id"),
         ("/V1/products/MH01-XS-Black", "/V1/products/:id"),
         ("/V1/products/24-MB01", "/V1/products/:id"),
         ("/V1/customers/isEmailAvailable/ana@example.com", "/V1/customers/isEmailAvailable/:id"),
