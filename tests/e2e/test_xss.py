@@ -26,9 +26,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.test_checkout import CHROMIUM_ARGS, add_configurable_from_product_page
+from tests.e2e.test_checkout import add_configurable_from_product_page
 from tests.integration.sandbox.commerce_helpers import ADMIN
 from tests.support.sandbox import SandboxProcess
 from tests.support.storefront import StorefrontProcess, start_storefront
@@ -121,14 +121,6 @@ def shop(sandbox: SandboxProcess, tmp_path_factory: pytest.TempPathFactory) -> I
     finally:
         proc.stop()
         sandbox.reset()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
