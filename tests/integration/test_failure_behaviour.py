@@ -29,7 +29,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.integration.cart.shop_helpers import DEMO_EMAIL, DEMO_PASSWORD, customer_token, graphql, rest
+from tests.integration.cart.shop_helpers import ADDRESS, DEMO_EMAIL, DEMO_PASSWORD, customer_token, graphql, rest
 from tests.support.redis import RedisProcess, start_redis
 from tests.support.sandbox import SandboxProcess, start_sandbox
 from tests.support.storefront import StorefrontProcess, start_storefront
@@ -357,6 +357,25 @@ def test_magento_maintenance_shows_the_maintenance_page(
     assert magento.counters()["total"] < len(paths), "the circuit opened during the maintenance window"
 
 
+def guest_to_review(client: httpx.Client, site: str, sku: str) -> None:
+    """A guest with one item walks the checkout steps up to the review page."""
+    address = {**{k: v for k, v in ADDRESS.items() if k != "street"}, "street1": ADDRESS["street"]}
+    steps = [
+        ("/cart/add", {"sku": sku, "qty": "1"}, "/cart/"),
+        ("/checkout/", {"email": "ana@example.com"}, "/checkout/shipping"),
+        ("/checkout/shipping", address, "/checkout/method"),
+        ("/checkout/method", {"method": "flatrate_flatrate"}, "/checkout/payment"),
+        ("/checkout/payment", {"payment": "checkmo", "billing_same": "1"}, "/checkout/review"),
+    ]
+    for path, data, goes_to in steps:
+        answer = client.post(f"{site}{path}", data=data)
+        assert (answer.status_code, answer.headers.get("Location")) == (303, goes_to), (path, answer.text[:300])
+
+
+def orders_sent(magento: SandboxProcess) -> int:
+    return magento.counters().get("rest:POST /V1/guest-carts/:cartId/payment-information", 0)
+
+
 # --- 5. Redis down --------------------------------------------------------------------------------------------
 
 
@@ -428,6 +447,15 @@ def test_redis_down_the_shop_serves_uncached_and_nobody_is_logged_out(
     assert added.status_code == 303 and added.headers["Location"] == "/cart/", "rate limits fail open"
     assert cart_lines(shopper, redis_storefront) >= 1
 
+    # Checkout works up to the review; place-order refuses honestly (no lock, no order) instead of risking two.
+    guest = browser()
+    guest_to_review(guest, site, catalog.skus[4])
+    refused = guest.post(f"{site}/checkout/place-order")
+    assert (refused.status_code, refused.headers["Location"]) == (303, "/checkout/review")
+    review = guest.get(f"{site}/checkout/review")
+    assert review.status_code == 200 and "nothing was ordered" in review.text
+    assert orders_sent(magento) == 0
+
     readiness = httpx.get(f"{site}/readyz")
     assert readiness.status_code == 503 and readiness.headers["Content-Type"] == "application/json"
     assert readiness.json()["redis"].startswith("down") and readiness.json()["magento"] == "ok"
@@ -444,3 +472,6 @@ def test_redis_down_the_shop_serves_uncached_and_nobody_is_logged_out(
     assert wait_until(lambda: ready(redis_storefront))
     account = shopper.get(f"{site}/account/")
     assert account.status_code == 200 and DEMO_EMAIL in account.text, "still signed in after Redis came back empty"
+    placed = guest.post(f"{site}/checkout/place-order")
+    assert (placed.status_code, placed.headers["Location"]) == (303, "/checkout/success")
+    assert orders_sent(magento) == 1
