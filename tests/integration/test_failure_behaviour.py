@@ -250,6 +250,10 @@ def test_magento_down_stale_pages_friendly_503s_and_recovery_without_restart(
     )
     assert plain.status_code == 303 and plain.headers["Location"] == product_page, "back to the product, not the cart"
 
+    readiness = httpx.get(f"{shop.url}/readyz")
+    assert readiness.status_code == 503 and readiness.json()["magento"].startswith("down")
+    assert readiness.json()["circuit"] == "open", "the refused connections opened the circuit"
+
     magento.start()  # the same port, the same database
     assert wait_until(lambda: httpx.get(f"{shop.url}{uncached_path}").status_code == 200, timeout=10)
     assert uncached_name in httpx.get(f"{shop.url}{uncached_path}").text
