@@ -37,6 +37,7 @@ from tests.support.storefront import StorefrontProcess, start_storefront
 SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
 READ_TIMEOUT = 1.0
 BREAKER_RESET = 5.0
+BREAKER_THRESHOLD = 3
 GET_RETRIES = 2
 # Small on purpose: a category page is past its fresh + stale-while-revalidate windows after 2 s, so a request
 # during an outage goes through the ERROR state (render fails → stale-if-error copy).
@@ -44,7 +45,7 @@ CATEGORY_WINDOWS = "1,1,3600"
 KNOBS = {
     "MAGENTO_CONNECT_TIMEOUT": "0.5",
     "MAGENTO_READ_TIMEOUT": str(READ_TIMEOUT),
-    "MAGENTO_BREAKER_THRESHOLD": "3",
+    "MAGENTO_BREAKER_THRESHOLD": str(BREAKER_THRESHOLD),
     "MAGENTO_BREAKER_RESET": str(BREAKER_RESET),
     "MAGENTO_GET_RETRIES": str(GET_RETRIES),
     "MAGENTO_RETRY_AFTER_MAX": "2",
@@ -318,7 +319,9 @@ def test_a_hanging_magento_does_not_exhaust_the_worker(
     for future in burst:
         assert_friendly_503(future.result())
     time.sleep(hang + 0.5)  # hung calls are counted when the sandbox lets go of them
-    assert magento.counters()["total"] <= MAX_IN_FLIGHT, "no more than the bulkhead's calls ever reached Magento"
+    # One call per slot, plus the retries of the first time-outs that beat the breaker to opening.
+    bound = MAX_IN_FLIGHT + BREAKER_THRESHOLD - 1
+    assert magento.counters()["total"] <= bound, "only the bulkhead's calls reached Magento, not the whole burst"
 
 
 # --- 3. 429 from Magento ----------------------------------------------------------------------------------------
