@@ -10,6 +10,9 @@ Rules:
   click, retry, another tab — waits for the lock holder and lands on the same confirmation. If Magento times
   out, the order may still exist: the guest cart is read back (an ordered quote is inactive and carries
   ``reserved_order_id``) before anything is sent again.
+- No lock, no order: when the shared cache cannot be reached (django-redis answers ``None`` instead of
+  True/False), nothing is sent to Magento and ``OrderLockUnavailable`` tells the shopper to try again shortly;
+  a second order for one cart would be worse than a minute's wait (docs/failure-modes.md).
 - The order number customers know: REST place-order answers the order ENTITY id. Guests: Magento's
   ``GET /V1/guest-carts/:cartId`` (GuestCartRepository::get → QuoteRepository::get, not getActive) still
   reads the now-inactive quote, whose ``reserved_order_id`` is the increment id. Customers: GraphQL
@@ -201,6 +204,10 @@ class OrderInProgress(Exception):
     """Another submit holds the lock and did not finish in time."""
 
 
+class OrderLockUnavailable(Exception):
+    """The shared cache is down, so the one-order-per-cart lock cannot be taken; nothing was sent."""
+
+
 def _placed_key(key: str) -> str:
     return f"checkout:placed:{key}"
 
@@ -246,7 +253,10 @@ def place_order(request: HttpRequest, store: str) -> PlacedOrder:
     if placed:
         return placed
     lock = f"checkout:lock:{key}"
-    if not cache.add(lock, 1, LOCK_SECONDS):
+    taken = cache.add(lock, 1, LOCK_SECONDS)
+    if taken is None:  # django-redis ignored a Redis error: False would mean "someone else holds it"
+        raise OrderLockUnavailable
+    if not taken:
         return _wait_for_other_submit(request, key)
     try:
         placed = _already_placed(request, key)  # the holder may have finished between our two looks

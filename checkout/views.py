@@ -329,6 +329,11 @@ def checkout_place_order(request: HttpRequest, store_code: str | None = None) ->
     except services.OrderInProgress:
         messages.info(request, "Your order is still being placed. Please wait a moment and check again.")
         return _redirect(store, "review")
+    except services.OrderLockUnavailable:
+        messages.error(
+            request, "We could not place your order just now; nothing was ordered. Please try again in a minute."
+        )
+        return _redirect(store, "review")
     except MagentoInputError as exc:
         messages.error(request, exc.message)
         return _address_problem(request, store, exc) or _cart_redirect(store)

@@ -100,11 +100,18 @@ class MagentoErrorMiddleware:
         return None
 
 
+DEFAULT_RETRY_AFTER = 30
+MAX_RETRY_AFTER = 3600
+
+
 def unavailable_response(request: HttpRequest, exc: Exception) -> HttpResponse:
-    retry_after = 30
-    if isinstance(exc, MagentoRateLimited) and exc.retry_after:
-        retry_after = max(1, int(exc.retry_after))
-    maintenance = isinstance(exc, MagentoUnavailable) and exc.reason == "maintenance"
+    """The friendly 503: never cached downstream; ``Retry-After`` is Magento's own estimate when it sent one
+    (429 or a maintenance 503, bounded to an hour), else 30 s."""
+    retry_after = DEFAULT_RETRY_AFTER
+    upstream = getattr(exc, "retry_after", None)
+    if isinstance(exc, MagentoUnavailable | MagentoRateLimited) and upstream:
+        retry_after = min(max(1, int(upstream)), MAX_RETRY_AFTER)
+    maintenance = isinstance(exc, MagentoUnavailable) and exc.maintenance
     response = render(request, "503.html", {"maintenance": maintenance}, status=503)
     response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "no-store"

@@ -163,6 +163,10 @@ MAGENTO_BREAKER_THRESHOLD = env_int("MAGENTO_BREAKER_THRESHOLD", 5)
 MAGENTO_BREAKER_RESET = env_float("MAGENTO_BREAKER_RESET", 15.0)
 MAGENTO_MAX_GET_URL = env_int("MAGENTO_MAX_GET_URL", 8000)
 MAGENTO_POOL_SIZE = env_int("MAGENTO_POOL_SIZE", 20)
+# Bulkhead: Magento calls in flight per process. Below gunicorn's thread count, so a hanging Magento can never
+# hold every thread (cache HITs and /healthz keep answering); 0 turns the limit off.
+MAGENTO_MAX_IN_FLIGHT = env_int("MAGENTO_MAX_IN_FLIGHT", max(1, env_int("GUNICORN_THREADS", 8) - 2))
+MAGENTO_IN_FLIGHT_WAIT = env_float("MAGENTO_IN_FLIGHT_WAIT", 0.1)
 
 # --- Page cache (windows in seconds: fresh, stale-while-revalidate, stale-if-error) --------------
 PAGECACHE_ENABLED = env_bool("PAGECACHE_ENABLED", True)

@@ -15,6 +15,10 @@ Rules:
   on timeouts, connect errors, 502/503/504 and on 429 whose Retry-After is within ``retry_after_max``.
   POST/PUT/DELETE are sent exactly once: Magento has no idempotency keys, a retried "place order" could
   charge twice.
+- At most ``max_in_flight`` calls are in flight per process (a bulkhead): when Magento hangs, the calls that
+  find every slot taken within ``in_flight_wait`` fail fast (``reason="busy"``) instead of holding a worker
+  thread for the read timeout, so threads stay free for cache HITs and ``/healthz``. "busy" is our own
+  limit, not Magento failing: it neither opens nor closes the breaker, and it is not retried.
 - Every attempt goes through the circuit breaker, is recorded (``calls.record_call``) and logged on
   ``storefront.magento`` at INFO with operation, method, status, ms, bytes and request id, and measured
   (``storefront_upstream_duration_seconds`` by operation and status). Never the token, the Authorization
@@ -107,6 +111,8 @@ class MagentoClient:
         breaker_reset: float = 15.0,
         max_get_url: int = 8000,
         pool_size: int = 20,
+        max_in_flight: int = 0,
+        in_flight_wait: float = 0.1,
         breaker: CircuitBreaker | None = None,
         sleep: Callable[[float], None] = time.sleep,
         random: Callable[[], float] = _random.random,
@@ -118,6 +124,10 @@ class MagentoClient:
         self.retry_after_max = retry_after_max
         self.max_get_url = max_get_url
         self.breaker = breaker or CircuitBreaker(threshold=breaker_threshold, reset_after=breaker_reset, clock=clock)
+        # 0 = no limit (unit tests, scripts); gunicorn workers get one below their thread count (settings).
+        self._slots = threading.BoundedSemaphore(max_in_flight) if max_in_flight > 0 else None
+        self.in_flight_wait = max(0.0, in_flight_wait)
+        self._last_down: MagentoUnavailable | None = None  # the last "Magento is down" answer, for fast failures
         self._sleep = sleep
         self._random = random
         self._wall_clock = wall_clock
@@ -143,6 +153,8 @@ class MagentoClient:
             retry_after_max=float(getattr(settings, "MAGENTO_RETRY_AFTER_MAX", 2.0)),
             max_get_url=int(getattr(settings, "MAGENTO_MAX_GET_URL", 8000)),
             pool_size=int(getattr(settings, "MAGENTO_POOL_SIZE", 20)),
+            max_in_flight=int(getattr(settings, "MAGENTO_MAX_IN_FLIGHT", 0)),
+            in_flight_wait=float(getattr(settings, "MAGENTO_IN_FLIGHT_WAIT", 0.1)),
             breaker=breaker_for(base_url, threshold=threshold, reset_after=reset_after),
         )
 
@@ -255,7 +267,7 @@ class MagentoClient:
                         raise last_error
                     self._refuse(request)
                 try:
-                    return self._attempt(request, attempt)
+                    return self._attempt_in_slot(request, attempt)
                 except MagentoError as error:
                     delay = self._retry_delay(error, attempt) if attempt < attempts else None
                     if delay is None:
@@ -268,11 +280,30 @@ class MagentoClient:
             raise
 
     def _refuse(self, request: _Request) -> None:
+        last = self._last_down
         error = MagentoUnavailable(
-            "Magento is unavailable (circuit open).", reason="circuit_open", operation=request.operation
+            "Magento is unavailable (circuit open).",
+            reason="circuit_open",
+            operation=request.operation,
+            retry_after=last.retry_after if last is not None else None,
+            maintenance=last is not None and last.maintenance,
         )
         self._report(request, status=0, ms=0.0, size=0, response=None, error=error, attempt=1)
         raise error
+
+    def _attempt_in_slot(self, request: _Request, attempt: int) -> tuple[httpx.Response, Any]:
+        if self._slots is None:
+            return self._attempt(request, attempt)
+        if not self._slots.acquire(timeout=self.in_flight_wait):
+            error = MagentoUnavailable(
+                "Too many Magento calls in flight in this process.", reason="busy", operation=request.operation
+            )
+            self._report(request, status=0, ms=0.0, size=0, response=None, error=error, attempt=attempt)
+            raise error
+        try:
+            return self._attempt(request, attempt)
+        finally:
+            self._slots.release()
 
     def _attempt(self, request: _Request, attempt: int) -> tuple[httpx.Response, Any]:
         started = time.perf_counter()
@@ -295,8 +326,10 @@ class MagentoClient:
             if error is not None or response is not None:
                 if isinstance(error, MagentoUnavailable):
                     self.breaker.record_failure()
+                    self._last_down = error
                 else:
                     self.breaker.record_success()
+                    self._last_down = None
             ms = round((time.perf_counter() - started) * 1000, 1)
             status = response.status_code if response is not None else 0
             size = len(response.content) if response is not None else 0

@@ -107,7 +107,8 @@ class MagentoUnavailable(MagentoError):
     """Magento is down or answered nonsense. ``reason`` says which, for logs, metrics and /readyz.
 
     reason: "timeout" | "connect" | "status" (5xx) | "garbage" (not JSON, wrong content type) |
-    "circuit_open" (failed fast, no network I/O) | "maintenance" (503 with Magento's maintenance page).
+    "circuit_open" (failed fast, no network I/O) | "maintenance" (503 with Magento's maintenance page) |
+    "busy" (this process already has its maximum of calls in flight; failed fast, no network I/O).
     """
 
     default_message = "Magento is unavailable."
@@ -120,10 +121,14 @@ class MagentoUnavailable(MagentoError):
         operation: str = "",
         status: int = 0,
         retry_after: float | None = None,
+        maintenance: bool = False,
     ) -> None:
         super().__init__(message, operation=operation, status=status)
         self.reason = reason
         self.retry_after = retry_after
+        # Also true for a fast failure (circuit open) while the last real answer was the maintenance page, so
+        # shoppers keep seeing "down for maintenance" for the whole window, not a generic outage page.
+        self.maintenance = maintenance or reason == "maintenance"
 
     def __repr__(self) -> str:
         return (

@@ -34,11 +34,12 @@ class RedisProcess:
                 self.process.kill()
 
 
-def start_redis(workdir: Path) -> RedisProcess:
+def start_redis(workdir: Path, port: int | None = None) -> RedisProcess:
+    """Start on a free port, or on ``port`` (bring a killed server back where its clients expect it)."""
     binary = shutil.which("redis-server")
     if binary is None:
         raise RuntimeError("redis-server is not installed; `make test` installs it (apt: redis-server).")
-    port = free_port()
+    port = port or free_port()
     process = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(workdir)],
         stdout=subprocess.DEVNULL,

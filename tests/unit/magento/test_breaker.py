@@ -187,3 +187,25 @@ def test_down_signals_count_as_failures(make_client, failure):
         with pytest.raises(MagentoUnavailable):
             client.rest("POST", "/V1/guest-carts", store="default")
     assert client.breaker.state == "open"
+
+
+def test_open_circuit_after_a_maintenance_page_still_says_maintenance_with_its_retry_after(make_client):
+    page = "<html><body>Service Temporarily Unavailable: maintenance downtime</body></html>"
+    maintenance = httpx.Response(503, text=page, headers={"Content-Type": "text/html", "Retry-After": "120"})
+    client, recorder, _ = make_client(maintenance, breaker_threshold=1)
+    with pytest.raises(MagentoUnavailable) as first:
+        client.rest("POST", "/V1/guest-carts", store="default")
+    with pytest.raises(MagentoUnavailable) as fast:
+        client.rest("POST", "/V1/guest-carts", store="default")
+    assert first.value.maintenance and first.value.retry_after == 120
+    assert fast.value.reason == "circuit_open" and len(recorder.requests) == 1
+    assert fast.value.maintenance, "shoppers keep seeing the maintenance page while the circuit is open"
+    assert fast.value.retry_after == 120
+
+
+def test_open_circuit_after_an_outage_is_not_called_maintenance(make_client):
+    client, _, _ = make_client(httpx.ConnectError("refused"), breaker_threshold=1, get_retries=0)
+    for _ in range(2):
+        with pytest.raises(MagentoUnavailable) as caught:
+            client.rest("GET", "/V1/directory/countries", store="default")
+    assert caught.value.reason == "circuit_open" and not caught.value.maintenance

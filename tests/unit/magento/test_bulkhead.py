@@ -1,0 +1,79 @@
+"""The bulkhead: at most ``max_in_flight`` Magento calls per process; the rest fail fast as "busy".
+
+"busy" is our own limit, not Magento failing: it must not open the breaker, must not be retried, and must not
+send anything over the network.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from storefront.magento.errors import MagentoUnavailable
+from storefront.magento.testing import graphql_response, mock_client
+from tests.unit.magento.conftest import PRODUCT_QUERY
+
+PRODUCTS = graphql_response({"products": {"items": []}})
+
+
+class Holding:
+    """Answers every request only once ``release`` is set; counts what it saw."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.entered = threading.Semaphore(0)
+        self.seen = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        with self._lock:
+            self.seen += 1
+        self.entered.release()
+        self.release.wait(5)
+        return httpx.Response(PRODUCTS.status_code, headers=PRODUCTS.headers, content=PRODUCTS.content)
+
+
+def test_calls_beyond_the_limit_fail_fast_as_busy_without_touching_the_breaker(calls) -> None:
+    handler = Holding()
+    sleeps: list[float] = []
+    client = mock_client(handler, max_in_flight=2, in_flight_wait=0.01, breaker_threshold=1, sleep=sleeps.append)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        held = [pool.submit(client.graphql, PRODUCT_QUERY, store="default") for _ in range(2)]
+        assert handler.entered.acquire(timeout=5) and handler.entered.acquire(timeout=5)
+
+        with pytest.raises(MagentoUnavailable) as caught:
+            client.graphql(PRODUCT_QUERY, store="default")
+
+        assert caught.value.reason == "busy"
+        assert handler.seen == 2, "the refused call sent nothing"
+        assert sleeps == [], "busy is not retried"
+        assert client.breaker.state == "closed" and client.breaker.consecutive_failures == 0
+        assert [c.error for c in calls()][-1] == "busy", "recorded for logs and Server-Timing"
+        handler.release.set()
+        assert [f.result(timeout=5).data for f in held] == [{"products": {"items": []}}] * 2
+
+    # Slots come back: the next call goes through.
+    assert client.graphql(PRODUCT_QUERY, store="default").data == {"products": {"items": []}}
+    client.close()
+
+
+def test_a_call_waits_briefly_for_a_slot_that_frees_up() -> None:
+    handler = Holding()
+    client = mock_client(handler, max_in_flight=1, in_flight_wait=5.0)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first = pool.submit(client.graphql, PRODUCT_QUERY, store="default")
+        assert handler.entered.acquire(timeout=5)
+        second = pool.submit(client.graphql, PRODUCT_QUERY, store="default")
+        handler.release.set()
+        assert first.result(timeout=5).status == 200 and second.result(timeout=5).status == 200
+    assert handler.seen == 2
+    client.close()
+
+
+def test_no_limit_by_default_for_directly_built_clients() -> None:
+    client = mock_client(lambda request: PRODUCTS)
+    assert client._slots is None
+    client.close()
