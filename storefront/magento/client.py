@@ -12,7 +12,9 @@ Rules:
   characters (SKUs contain ``/``, spaces, ``%``). The template, not the filled path, names the
   operation in logs and records, so ids never reach logs.
 - Retries only for GET, at most ``get_retries`` extra attempts with small jittered exponential backoff,
-  on timeouts, connect errors, 502/503/504 and on 429 whose Retry-After is within ``retry_after_max``.
+  on connect errors (a connect timeout included), 502/503/504 and on 429 whose Retry-After is within
+  ``retry_after_max``. Never on a read timeout: Magento got the request and is slow, so another try would
+  double its load and make the shopper wait a whole read timeout more, holding a worker thread all along.
   POST/PUT/DELETE are sent exactly once: Magento has no idempotency keys, a retried "place order" could
   charge twice.
 - At most ``max_in_flight`` calls are in flight per process (a bulkhead): when Magento hangs, the calls that
@@ -388,7 +390,7 @@ class MagentoClient:
         if error.reason == "status" and error.status in RETRYABLE_STATUSES:
             if error.retry_after is not None and error.retry_after > self.retry_after_max:
                 return None
-        elif error.reason not in ("timeout", "connect"):
+        elif error.reason != "connect":
             return None
         # 50-100 ms, then 100-200 ms: enough to ride out a restarting PHP-FPM, small enough for a page.
         return min(0.2, 0.05 * 2 ** (attempt - 1) * (1 + self._random()))
@@ -556,6 +558,8 @@ def _graphql_error(payload: dict[str, Any], status: int, operation: str, retry_a
 
 def _network_error(exc: httpx.RequestError, operation: str) -> MagentoUnavailable:
     name = type(exc).__name__
+    if isinstance(exc, httpx.ConnectTimeout):  # nothing reached Magento: as retryable as a refused connection
+        return MagentoUnavailable(f"Could not reach Magento ({name}).", reason="connect", operation=operation)
     if isinstance(exc, httpx.TimeoutException):
         return MagentoUnavailable(f"Magento timed out ({name}).", reason="timeout", operation=operation)
     if isinstance(exc, httpx.DecodingError):

@@ -45,7 +45,7 @@ def test_successful_calls_are_recorded_with_template_status_bytes_tags(make_clie
 
 
 def test_failures_are_recorded_too(make_client, calls):
-    client, _, _ = make_client(httpx.ConnectTimeout("slow"), rest_error(404, "No such entity."), get_retries=1)
+    client, _, _ = make_client(httpx.ReadTimeout("slow"), rest_error(404, "No such entity."), get_retries=1)
 
     with pytest.raises(MagentoUnavailable):
         client.rest("POST", "/V1/guest-carts", store="default")

@@ -260,7 +260,7 @@ def test_unavailable_reasons(make_client, response, reason):
     ("exception", "reason"),
     [
         (httpx.ConnectError("Connection refused"), "connect"),
-        (httpx.ConnectTimeout("timed out"), "timeout"),
+        (httpx.ConnectTimeout("timed out"), "connect"),
         (httpx.ReadTimeout("timed out"), "timeout"),
         (httpx.RemoteProtocolError("Server disconnected"), "connect"),
     ],
