@@ -172,6 +172,12 @@ PAGECACHE_ERROR_BACKOFF = env_float("PAGECACHE_ERROR_BACKOFF", 5.0)
 PAGECACHE_LOCAL_BYTES = env_int("PAGECACHE_LOCAL_BYTES", 64 * 1024 * 1024)
 REVALIDATE_SECRET = env_str("REVALIDATE_SECRET", "dev-only-revalidation-secret", required_in_production=True)
 
+# --- Rate limits (attempts per client IP and per cart in RATE_LIMIT_WINDOW seconds) -------------
+# Production values by default; the load suite (bench/load) raises them because all its users share one IP.
+RATE_LIMIT_PLACE_ORDER = env_int("RATE_LIMIT_PLACE_ORDER", 10)
+RATE_LIMIT_COUPON = env_int("RATE_LIMIT_COUPON", 10)
+RATE_LIMIT_WINDOW = env_int("RATE_LIMIT_WINDOW", 300)
+
 LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "plain")
 ACCESS_LOG_HITS = env_bool("ACCESS_LOG_HITS", False)
 LOGGING = {
