@@ -84,6 +84,13 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# SQLite (the default database) behind several gunicorn workers: WAL lets readers run beside the one writer, and
+# IMMEDIATE transactions with a busy timeout make session writers queue instead of failing with "database is
+# locked" (500/400 under `make load`, docs/load.md). Applied to SQLite only; PostgreSQL needs none of it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
