@@ -4,13 +4,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format seed bench clean help
+.PHONY: run test lint format seed bench load clean help
 
 help:
 	@echo "make run   - start the sandbox (:8001) and the storefront (:8000)"
 	@echo "make test  - install what the suite needs and run it"
 	@echo "make lint  - ruff check and format check"
 	@echo "make bench - benchmark report in bench/report.md"
+	@echo "make load  - load and fault suite (~50 min; QUICK=1 ~6 min), report in bench/load-report.md"
 
 $(PY):
 	@py=$$(scripts/find-python.sh) || exit 1; echo "Creating $(VENV) with $$py"; "$$py" -m venv $(VENV)
@@ -44,6 +45,12 @@ bench: $(STAMP)
 	$(PY) -m pip install -q -e ".[test,bench]"
 	@scripts/test-deps.sh wrk
 	$(PY) bench/run.py
+
+# Not part of `make test`: about 50 minutes of Locust against a real stack (docs/load.md).
+load: $(STAMP)
+	$(PY) -m pip install -q -e ".[test,bench]"
+	@scripts/test-deps.sh
+	$(PY) bench/load/run.py $(if $(QUICK),--quick) $(if $(KEEP),--keep)
 
 clean:
 	rm -rf $(VENV) var staticfiles
