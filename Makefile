@@ -11,7 +11,7 @@ help:
 	@echo "make test  - install what the suite needs and run it"
 	@echo "make lint  - ruff check and format check"
 	@echo "make bench - benchmark report in bench/report.md"
-	@echo "make load  - load and fault suite (~50 min; QUICK=1 ~6 min), report in bench/load-report.md"
+	@echo "make load  - load and fault suite (~50 min; QUICK=1 ~10 min), report in bench/load-report.md"
 
 $(PY):
 	@py=$$(scripts/find-python.sh) || exit 1; echo "Creating $(VENV) with $$py"; "$$py" -m venv $(VENV)

@@ -1,6 +1,8 @@
 """Write bench/load-report.md (tables first), bench/load-report.json (every figure, the RSS series included) and
 two plots: latency percentiles per scenario and cache state, and worker RSS over time.
 
+Re-render from the JSON (e.g. after adding a note under "notes"): ``python -m bench.load.report``.
+
 Rules: the verdict of a scenario is computed from its written expectation (0 unexpected 5xx, no lost or
 duplicate orders; for the soak also RSS slope and error creep) and stated, never asserted; a QUICK run says so
 in its first line, with the command for the full run.
@@ -66,6 +68,8 @@ def write_report(results: dict[str, Any], out: Path) -> None:
             f"| {o['confirmed']} / {o['in_magento']} "
             f"| {len(o['lost'])} | {'PASS' if ok else 'FAIL: ' + '; '.join(problems)} |"
         )
+    if results.get("notes"):
+        lines += ["", "Notes from the run:", ""] + [f"- {note}" for note in results["notes"]]
     lines += ["", "Expectations:", ""]
     for name, r in runs.items():
         lines.append(f"- **{name}**: {r['scenario']['expectation']}.")
@@ -243,3 +247,8 @@ def _plots(runs: dict[str, Any], out: Path) -> dict[str, str]:
         "latency": "![Latency percentiles per scenario and cache state](load-latency.png)",
         "rss": "![Worker RSS over time (red: fault window)](load-rss.png)",
     }
+
+
+if __name__ == "__main__":
+    bench = Path(__file__).resolve().parents[1]
+    write_report(json.loads((bench / "load-report.json").read_text()), bench)

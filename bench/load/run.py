@@ -9,7 +9,7 @@ leak into the next:
   soak            50 users for 30 min: worker RSS slope and error creep
   sandbox-outage  mixed, the sandbox SIGKILLed for 30 s in the middle and restarted on the same port
   redis-restart   mixed, redis-server restarted (on the same port, empty) in the middle
-QUICK scales every duration down (about 6 minutes in all) with the same user counts.
+QUICK scales every duration down (about 10 minutes in all, with start-up) with the same user counts.
 
 Rules: the expectations are written into the report, never asserted (speed and resilience targets live in
 bench/, not in the test suite). Locust runs headless as a subprocess; the locustfile writes its raw rows to a
@@ -354,7 +354,7 @@ def run_scenario(scenario: Scenario, work: Path, workers: int) -> dict[str, Any]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="scaled-down durations (about 6 minutes in all)")
+    parser.add_argument("--quick", action="store_true", help="scaled-down durations (about 10 minutes in all)")
     parser.add_argument("--only", default="", help="comma-separated scenario names (default: all)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (8 threads each)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs, raw rows)")
