@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format seed bench bench-checkout lighthouse clean help
+.PHONY: run test lint format seed bench bench-checkout lighthouse load clean help
 
 help:
 	@echo "make run   - start the sandbox (:8001) and the storefront (:8000)"
@@ -13,6 +13,7 @@ help:
 	@echo "make bench - benchmark report in bench/report.md"
 	@echo "make bench-checkout - add-to-cart latency and Magento calls per checkout in bench/checkout-report.md"
 	@echo "make lighthouse - Lighthouse scores and JS/CSS sizes in bench/lighthouse-report.md"
+	@echo "make load  - load and fault suite (~50 min; QUICK=1 ~10 min), report in bench/load-report.md"
 
 $(PY):
 	@py=$$(scripts/find-python.sh) || exit 1; echo "Creating $(VENV) with $$py"; "$$py" -m venv $(VENV)
@@ -54,6 +55,12 @@ bench-checkout: $(STAMP)
 lighthouse: $(STAMP)
 	@scripts/test-deps.sh npm
 	$(PY) bench/lighthouse.py
+
+# Not part of `make test`: about 50 minutes of Locust against a real stack (docs/load.md).
+load: $(STAMP)
+	$(PY) -m pip install -q -e ".[test,bench]"
+	@scripts/test-deps.sh
+	$(PY) bench/load/run.py $(if $(QUICK),--quick) $(if $(KEEP),--keep)
 
 clean:
 	rm -rf $(VENV) var staticfiles

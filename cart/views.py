@@ -12,6 +12,7 @@ Rules:
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -27,7 +28,8 @@ from storefront import ratelimit, visitor
 from storefront.magento import MagentoInputError, MagentoNotFound, MagentoUnavailable
 from storefront.stores import url_prefix
 
-COUPON_LIMIT = (10, 300)  # attempts per client IP and per cart in 5 minutes
+# Attempts per client IP and per cart in the window (10 in 5 minutes unless the environment says otherwise).
+COUPON_LIMIT = (settings.RATE_LIMIT_COUPON, settings.RATE_LIMIT_WINDOW)
 MAX_QTY = 9999
 _NOT_OPTIONS = frozenset({"sku", "qty", "variant_sku", "csrfmiddlewaretoken", "next"})
 

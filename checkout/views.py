@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -32,7 +33,8 @@ from storefront import customer_session, ratelimit
 from storefront.magento import MagentoInputError, MagentoNotFound
 from storefront.stores import url_prefix
 
-PLACE_ORDER_LIMIT = (10, 300)  # submits per client IP and per cart in 5 minutes
+# Submits per client IP and per cart in the window (10 in 5 minutes unless the environment says otherwise).
+PLACE_ORDER_LIMIT = (settings.RATE_LIMIT_PLACE_ORDER, settings.RATE_LIMIT_WINDOW)
 STEP_PATHS = {
     "email": "/checkout/",
     "shipping": "/checkout/shipping",

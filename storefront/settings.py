@@ -84,6 +84,13 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# SQLite (the default database) behind several gunicorn workers: WAL lets readers run beside the one writer, and
+# IMMEDIATE transactions with a busy timeout make session writers queue instead of failing with "database is
+# locked" (500/400 under `make load`, docs/load.md). Applied to SQLite only; PostgreSQL needs none of it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
@@ -191,6 +198,12 @@ VARNISH_PURGE_URLS = env_list("VARNISH_PURGE_URLS", [])
 VARNISH_PURGE_TIMEOUT = env_float("VARNISH_PURGE_TIMEOUT", 2.0)
 # Proxies in front of gunicorn that append to X-Forwarded-For (nginx + Varnish = 2); 0 = use REMOTE_ADDR.
 FORWARDED_FOR_HOPS = env_int("FORWARDED_FOR_HOPS", 0)
+
+# --- Rate limits (attempts per client IP and per cart in RATE_LIMIT_WINDOW seconds) -------------
+# Production values by default; the load suite (bench/load) raises them because all its users share one IP.
+RATE_LIMIT_PLACE_ORDER = env_int("RATE_LIMIT_PLACE_ORDER", 10)
+RATE_LIMIT_COUPON = env_int("RATE_LIMIT_COUPON", 10)
+RATE_LIMIT_WINDOW = env_int("RATE_LIMIT_WINDOW", 300)
 
 LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "plain")
 ACCESS_LOG_HITS = env_bool("ACCESS_LOG_HITS", False)

@@ -1,0 +1,123 @@
+"""The load suite's bookkeeping (bench/load/analysis.py): what the report calls expected, unexpected, lost.
+
+These are the judgements an operator reads off bench/load-report.md, so they are checked on hand-made rows: a
+503 during the sandbox outage is expected, the same 503 after the breaker's reset is not; an order shown to a
+shopper but missing in Magento is lost; RSS growth shows as a slope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bench.load.analysis import percentile, slope_per_hour, summarize
+from bench.load.report import verdict
+
+START = 1_000_000.0
+
+
+def rows(*items: tuple[float, str, str, float, int, str]) -> dict[str, list[Any]]:
+    columns: dict[str, list[Any]] = {"t": [], "name": [], "state": [], "ms": [], "status": [], "error": []}
+    for item in items:
+        for key, value in zip(columns, item, strict=True):
+            columns[key].append(value)
+    return columns
+
+
+def run(
+    data: dict[str, list[Any]],
+    *,
+    orders: Sequence[str] = (),
+    magento: Sequence[str] = (),
+    fault: dict[str, Any] | None = None,
+    samples: Sequence[dict[str, Any]] = (),
+) -> dict[str, Any]:
+    return summarize(
+        scenario={"name": "s", "seconds": 300, "users": 10, "expectation": ""},
+        raw={"rows": data, "orders": [{"number": n, "t": START, "user": 1} for n in orders], "checkouts": {}},
+        started=START,
+        ended=START + 300,
+        fault=fault,
+        orders_in_magento=list(magento),
+        samples=list(samples),
+        breaker_reset=15.0,
+    )
+
+
+def test_a_503_or_a_refused_form_inside_the_outage_window_is_expected_and_after_it_is_not() -> None:
+    outage = {"kind": "sandbox", "down_at": START + 100, "up_at": START + 130}
+    result = run(
+        rows(
+            (START + 110, "category", "-", 5.0, 503, "HTTP 503"),
+            (START + 140, "place order", "-", 5.0, 503, "HTTP 503"),  # within the breaker's 15 s reset
+            (START + 120, "cart add", "-", 5.0, 200, "wrong content"),  # back to the product with a message
+            (START + 200, "category", "-", 5.0, 503, "HTTP 503"),  # long after: a real failure
+            (START + 205, "cart add", "-", 5.0, 200, "wrong content"),
+            (START + 210, "home", "HIT", 2.0, 200, ""),
+        ),
+        fault=outage,
+    )
+    assert result["expected_503"] == 2
+    assert result["degraded_in_outage_by_name"] == {"cart add": 1}
+    assert result["expected_503_by_name"] == {"category": 1, "place order": 1}
+    assert result["unexpected_5xx"] == 1
+    assert result["errors_by_kind"] == {"HTTP 503": 1, "wrong content": 1}
+    assert verdict("sandbox-outage", result) == (False, ["1 unexpected 5xx"])
+
+
+def test_without_an_outage_every_5xx_is_unexpected_but_a_wrong_page_is_not_a_5xx() -> None:
+    result = run(
+        rows(
+            (START + 1, "cart add", "-", 9.0, 500, "HTTP 500"),
+            (START + 2, "checkout email", "-", 9.0, 200, "wrong content"),
+            (START + 3, "product", "MISS", 9.0, 0, "connection error"),
+        )
+    )
+    assert result["unexpected_5xx"] == 1
+    assert result["errors_by_kind"] == {"HTTP 500": 1, "wrong content": 1, "connection error": 1}
+
+
+def test_orders_seen_but_not_in_magento_are_lost_and_the_reverse_is_unconfirmed() -> None:
+    result = run(rows(), orders=["000000001", "000000002", "000000002"], magento=["000000002", "000000003"])
+    assert result["orders"]["lost"] == ["000000001"]
+    assert result["orders"]["unconfirmed"] == 1
+    assert result["orders"]["duplicates"] == ["000000002"]
+    ok, problems = verdict("mixed", result)
+    assert not ok and problems == ["1 lost orders", "1 duplicate confirmations"]
+
+
+def test_latency_is_split_by_cache_state() -> None:
+    result = run(
+        rows(
+            *[(START + i, "product", "HIT", float(i), 200, "") for i in range(1, 101)],
+            (START + 1, "product", "MISS", 400.0, 200, ""),
+        )
+    )
+    assert result["latency_by_state"]["HIT"] == {"n": 100, "p50": 50.0, "p95": 95.0, "p99": 99.0}
+    assert result["latency_by_state"]["MISS"]["p50"] == 400.0
+
+
+def test_a_growing_worker_fails_the_soak_and_a_flat_one_passes() -> None:
+    def samples(growth_mb_per_hour: float) -> list[dict[str, Any]]:
+        return [
+            {"t": START + s, "workers": {"7": 100 + growth_mb_per_hour * s / 3600}, "sandbox_mb": 50.0, "load1": 1.0}
+            for s in range(0, 301, 5)
+        ]
+
+    growing = run(rows(), samples=samples(120))
+    assert round(growing["rss"]["slope_mb_per_hour"]["7"]) == 120
+    assert verdict("soak", growing)[0] is False
+    assert verdict("soak", run(rows(), samples=samples(0)))[0] is True
+
+
+def test_error_creep_compares_the_last_third_with_the_first() -> None:
+    late = [(START + 250 + i, "search", "-", 1.0, 429, "HTTP 429") for i in range(10)]
+    result = run(rows((START + 10, "search", "-", 1.0, 429, "HTTP 429"), *late))
+    assert result["error_creep"] == {"first_third": 1, "last_third": 10}
+    assert verdict("soak", result) == (False, ["error creep 1 -> 10"])
+
+
+def test_helpers() -> None:
+    assert percentile([], 50) is None
+    assert percentile([3.0, 1.0, 2.0], 50) == 2.0
+    assert slope_per_hour([(0, 1), (1, 1)]) is None
