@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 
 import pytest
 from django.test import Client
@@ -13,6 +14,7 @@ from django.test import Client
 from cart.services import GUEST_IDS
 from checkout import services as checkout_services
 from storefront import customer_session, visitor
+from storefront.magento.client import reset_client
 from tests.integration.cart.shop_helpers import (
     ADDRESS,
     configurable,
@@ -296,3 +298,28 @@ def test_a_separate_billing_address_is_validated_kept_and_sent_with_the_order(sh
     review = client.get("/checkout/review").content.decode()
     assert "Bo Tester, 1 Main Street, Dallas 75201, US" in review
     assert client.post("/checkout/place-order", headers=H)["Location"] == "/checkout/success"
+
+
+def test_a_place_order_that_times_out_says_it_may_be_placed_and_the_retry_shows_that_order(shop, settings) -> None:
+    client = shopper()
+    add(client, simple_sku(shop.url))
+    guest_to_review(client, shop)
+    masked = client.session[GUEST_IDS]["default"]
+    # Magento takes longer than our read timeout but places the order all the same (as a loaded one does).
+    shop.fault(path="payment-information", latency_ms=1500, times=1)
+    normal, settings.MAGENTO_READ_TIMEOUT = settings.MAGENTO_READ_TIMEOUT, 0.5
+    reset_client()
+    try:
+        first = client.post("/checkout/place-order", headers=H)
+    finally:
+        settings.MAGENTO_READ_TIMEOUT = normal
+        reset_client()
+    assert first.status_code == 303 and first["Location"] == "/checkout/review", "not a 503: it may be placed"
+    review = client.get("/checkout/review").content.decode()
+    assert "your order may already have been placed" in review and "Place order" in review
+    time.sleep(1.5)  # Magento finishes the first submit
+    number = rest(shop.url, "GET", f"/V1/guest-carts/{masked}")["reserved_order_id"]
+    retry = client.post("/checkout/place-order", headers=H)
+    assert retry["Location"] == "/checkout/success"
+    assert order_number(client) == number, "the confirmation of the order Magento placed, not a second one"
+    assert rest(shop.url, "GET", f"/V1/guest-carts/{masked}")["is_active"] is False
