@@ -34,7 +34,7 @@ from accounts.types import (
     Profile,
     Region,
 )
-from storefront.magento import get_client, load_document
+from storefront.magento import MagentoUnavailable, get_client, load_document
 
 Json = dict[str, Any]
 COUNTRIES_TTL = 3600
@@ -49,9 +49,7 @@ def create_token(store: str, email: str, password: str) -> str:
         "POST", "/V1/integration/customer/token", json={"username": email, "password": password}, store=store
     )
     if not isinstance(token, str) or not token:
-        from storefront.magento import MagentoUnavailable
-
-        raise MagentoUnavailable("Magento answered the token request without a token.")
+        raise MagentoUnavailable("Magento answered the token request without a token.", reason="garbage")
     return token
 
 

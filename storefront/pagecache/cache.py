@@ -273,7 +273,7 @@ def serve(request: HttpRequest, match: ResolverMatch, page_type: str) -> HttpRes
             if fresh is not None:
                 return respond(request, fresh, State.HIT, clock.now())
             if store.in_backoff(key):  # the render failed because Magento did: do not pile on
-                return _serve_error(request, stale, MagentoUnavailable("page render failed upstream"))
+                return _serve_error(request, stale, MagentoUnavailable("page render failed upstream", reason="status"))
             continue  # the holder produced nothing cacheable (or died): try to render ourselves
         # Double-check under the lock: another worker may have stored the page between our read and our lock.
         current, purged_at = store.get(key)
@@ -292,7 +292,7 @@ def serve(request: HttpRequest, match: ResolverMatch, page_type: str) -> HttpRes
         if entry is None:
             return _private(response)
         return respond(request, entry, State.MISS, clock.now())
-    return _serve_error(request, stale, MagentoUnavailable("page render did not finish"))
+    return _serve_error(request, stale, MagentoUnavailable("page render did not finish", reason="busy"))
 
 
 def _private(response: HttpResponse) -> HttpResponse:

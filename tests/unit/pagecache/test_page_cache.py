@@ -182,6 +182,26 @@ def test_single_flight_one_render_for_many_concurrent_requests(cache_backend: st
     assert len({body for _, body in results}) == 1
 
 
+def test_waiters_on_a_render_that_failed_upstream_get_the_friendly_503(cache_backend: str) -> None:
+    # Found by the load suite: the waiters' error page itself raised (a 500) once the holder's render failed.
+    Behaviour.delay = 0.3
+    Behaviour.fail = True
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def hit() -> None:
+        response = Client().get("/p/failing-herd/")
+        with lock:
+            statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=hit) for _ in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert set(statuses) == {503}, statuses
+
+
 def test_a_dead_lock_holder_blocks_no_longer_than_the_lock_timeout(cache_backend: str, client, settings) -> None:
     settings.PAGECACHE_LOCK_TIMEOUT = 0.5
     store = get_store()
