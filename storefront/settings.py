@@ -173,7 +173,7 @@ MAGENTO_POOL_SIZE = env_int("MAGENTO_POOL_SIZE", 20)
 # Bulkhead: Magento calls in flight per process. Below gunicorn's thread count, so a hanging Magento can never
 # hold every thread (cache HITs and /healthz keep answering); 0 turns the limit off.
 MAGENTO_MAX_IN_FLIGHT = env_int("MAGENTO_MAX_IN_FLIGHT", max(1, env_int("GUNICORN_THREADS", 8) - 2))
-MAGENTO_IN_FLIGHT_WAIT = env_float("MAGENTO_IN_FLIGHT_WAIT", 0.1)
+MAGENTO_IN_FLIGHT_WAIT = env_float("MAGENTO_IN_FLIGHT_WAIT", 2.0)
 
 # --- Page cache (windows in seconds: fresh, stale-while-revalidate, stale-if-error) --------------
 PAGECACHE_ENABLED = env_bool("PAGECACHE_ENABLED", True)

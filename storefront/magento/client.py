@@ -114,7 +114,7 @@ class MagentoClient:
         max_get_url: int = 8000,
         pool_size: int = 20,
         max_in_flight: int = 0,
-        in_flight_wait: float = 0.1,
+        in_flight_wait: float = 2.0,
         breaker: CircuitBreaker | None = None,
         sleep: Callable[[float], None] = time.sleep,
         random: Callable[[], float] = _random.random,
@@ -156,7 +156,7 @@ class MagentoClient:
             max_get_url=int(getattr(settings, "MAGENTO_MAX_GET_URL", 8000)),
             pool_size=int(getattr(settings, "MAGENTO_POOL_SIZE", 20)),
             max_in_flight=int(getattr(settings, "MAGENTO_MAX_IN_FLIGHT", 0)),
-            in_flight_wait=float(getattr(settings, "MAGENTO_IN_FLIGHT_WAIT", 0.1)),
+            in_flight_wait=float(getattr(settings, "MAGENTO_IN_FLIGHT_WAIT", 2.0)),
             breaker=breaker_for(base_url, threshold=threshold, reset_after=reset_after),
         )
 
