@@ -130,9 +130,10 @@ def main() -> None:
             wait_ready(shop.url, timeout=30)
             magento.fault(path="^/graphql", latency_ms=3000)
             ms, status = timed_get(f"{shop.url}{products[27]}")
-            rows.append(("slow: first uncached page (3 read time-outs)", f"{ms:.0f} ms (HTTP {status})"))
-            httpx.get(f"{shop.url}{products[28]}")
-            fast, codes = median_ms([f"{shop.url}{p}" for p in products[29:39]])
+            rows.append(("slow: first uncached page (one read timeout: not retried)", f"{ms:.0f} ms (HTTP {status})"))
+            for p in products[28:32]:  # one attempt each (read timeouts are not retried): the circuit opens
+                httpx.get(f"{shop.url}{p}", timeout=30)
+            fast, codes = median_ms([f"{shop.url}{p}" for p in products[32:42]])
             rows.append(("slow: uncached page, circuit open (median of 10)", f"{fast:.1f} ms (HTTP {codes})"))
             magento.clear_faults()
             time.sleep(3.5)  # let the sandbox finish the slow calls
