@@ -66,7 +66,9 @@ def wrk(name: str, url: str, *, seconds: int, connections: int, threads: int = 2
         text=True,
         check=True,
     ).stdout
-    dist = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)$", out, re.M))
+    dist = dict(re.findall(r"^\s*(50|90|99)(?:\.0+)?%\s+(\S+)\s*$", out, re.M))
+    if len(dist) < 3:
+        raise SystemExit(f"wrk printed no latency distribution for {name}:\n{out}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|Socket errors:.*?timeout)\s*:?\s*(\d+)", out))
     size = len(httpx.get(url).content)
