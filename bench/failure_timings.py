@@ -89,9 +89,7 @@ def main() -> None:
             "bulkhead off": start_storefront(
                 work / "off", magento_url=magento.url, extra_env={**hang_env, "MAGENTO_MAX_IN_FLIGHT": "0"}
             ),
-            "bulkhead on, slot wait 0.1 s": start_storefront(
-                work / "on", magento_url=magento.url, extra_env=hang_env
-            ),
+            "bulkhead on, slot wait 0.1 s": start_storefront(work / "on", magento_url=magento.url, extra_env=hang_env),
             "bulkhead on, slot wait 0.02 s": start_storefront(
                 work / "on-short", magento_url=magento.url, extra_env={**hang_env, "MAGENTO_IN_FLIGHT_WAIT": "0.02"}
             ),
