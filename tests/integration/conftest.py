@@ -8,7 +8,7 @@ import pytest
 
 from storefront.magento.client import reset_client
 from storefront.pagecache.store import get_store, reset_store
-from tests.support.sandbox import SandboxProcess
+from tests.support.sandbox import SandboxProcess, start_sandbox
 
 
 @pytest.fixture
@@ -18,6 +18,31 @@ def shop(settings, clean_sandbox: SandboxProcess) -> Iterator[SandboxProcess]:
     reset_client()
     try:
         yield clean_sandbox
+    finally:
+        reset_client()
+
+
+@pytest.fixture(scope="module")
+def short_lived_sandbox(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SandboxProcess]:
+    """A private sandbox whose customer tokens expire after the test module's ``LIFETIME`` seconds."""
+    lifetime = request.module.LIFETIME
+    proc = start_sandbox(tmp_path_factory.mktemp("short-tokens"), env={"SANDBOX_TOKEN_LIFETIME": str(lifetime)})
+    try:
+        yield proc
+    finally:
+        proc.stop()
+
+
+@pytest.fixture
+def short_shop(settings, short_lived_sandbox: SandboxProcess) -> Iterator[SandboxProcess]:
+    """Like ``shop``, against the short-token sandbox (reset for each test)."""
+    short_lived_sandbox.reset()
+    settings.MAGENTO_BASE_URL = short_lived_sandbox.url
+    reset_client()
+    try:
+        yield short_lived_sandbox
     finally:
         reset_client()
 

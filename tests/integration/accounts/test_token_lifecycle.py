@@ -4,37 +4,14 @@ login with ``next`` (issue 6). Expiry runs against a dedicated sandbox whose tok
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
 from django.test import Client
 
-from storefront.magento.client import reset_client
 from tests.integration.accounts.conftest import RONI, browser, magento, session_token, sign_in
-from tests.support.sandbox import SandboxProcess, start_sandbox
 
 pytestmark = pytest.mark.django_db
 LIFETIME = 2
-
-
-@pytest.fixture(scope="module")
-def short_lived_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
-    proc = start_sandbox(tmp_path_factory.mktemp("short-tokens"), env={"SANDBOX_TOKEN_LIFETIME": str(LIFETIME)})
-    try:
-        yield proc
-    finally:
-        proc.stop()
-
-
-@pytest.fixture
-def short_shop(settings, short_lived_sandbox: SandboxProcess) -> Iterator[SandboxProcess]:
-    short_lived_sandbox.reset()
-    settings.MAGENTO_BASE_URL = short_lived_sandbox.url
-    reset_client()
-    try:
-        yield short_lived_sandbox
-    finally:
-        reset_client()
 
 
 def _expired_sessions(count: int) -> list[Client]:

@@ -6,40 +6,15 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 
 import pytest
 from django.test import Client
 
 from storefront import customer_session, visitor
-from storefront.magento.client import reset_client
 from tests.integration.cart.shop_helpers import DEMO_EMAIL_3, DEMO_PASSWORD, simple_sku
-from tests.support.sandbox import SandboxProcess, start_sandbox
 
 pytestmark = pytest.mark.django_db
 LIFETIME = 3
-
-
-@pytest.fixture(scope="module")
-def short_lived(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
-    proc = start_sandbox(
-        tmp_path_factory.mktemp("checkout-short-tokens"), env={"SANDBOX_TOKEN_LIFETIME": str(LIFETIME)}
-    )
-    try:
-        yield proc
-    finally:
-        proc.stop()
-
-
-@pytest.fixture
-def short_shop(settings, short_lived: SandboxProcess) -> Iterator[SandboxProcess]:
-    short_lived.reset()
-    settings.MAGENTO_BASE_URL = short_lived.url
-    reset_client()
-    try:
-        yield short_lived
-    finally:
-        reset_client()
 
 
 def test_an_expired_token_mid_checkout_returns_to_the_same_step_with_the_cart_intact(short_shop) -> None:
