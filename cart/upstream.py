@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+
 from storefront.magento import MagentoNotFound, get_client, load_document
 
 Json = dict[str, Any]
@@ -250,11 +252,20 @@ def payment_methods(ref: CartRef) -> list[Json]:
 
 
 def place_order(ref: CartRef, *, email: str, method: str, billing: Json) -> int:
-    """Save payment + billing and place the order in one call; Magento answers the order ENTITY id."""
+    """Save payment + billing and place the order in one call; Magento answers the order ENTITY id. Waits
+    ``MAGENTO_ORDER_TIMEOUT`` for the answer, longer than other calls (settings.py says why)."""
     client = get_client()
+    wait = float(settings.MAGENTO_ORDER_TIMEOUT)
     if ref.token:
         body: Json = {"paymentMethod": {"method": method}, "billingAddress": billing}
-        result = client.rest("POST", "/V1/carts/mine/payment-information", json=body, store=ref.store, token=ref.token)
+        result = client.rest(
+            "POST",
+            "/V1/carts/mine/payment-information",
+            json=body,
+            store=ref.store,
+            token=ref.token,
+            read_timeout=wait,
+        )
     else:
         body = {"email": email, "paymentMethod": {"method": method}, "billingAddress": billing}
         result = client.rest(
@@ -263,6 +274,7 @@ def place_order(ref: CartRef, *, email: str, method: str, billing: Json) -> int:
             path_params={"cartId": ref.guest_id},
             json=body,
             store=ref.store,
+            read_timeout=wait,
         )
     return int(result)  # type: ignore[arg-type]
 

@@ -9,7 +9,10 @@ Rules:
   placed order is remembered in the cache keyed by cart (a day) and in the session. A second submit — double
   click, retry, another tab — waits for the lock holder and lands on the same confirmation. If Magento times
   out, the order may still exist: the guest cart is read back (an ordered quote is inactive and carries
-  ``reserved_order_id``) before anything is sent again.
+  ``reserved_order_id``) before anything is sent again. When that cannot tell (the read fails too, the quote
+  is still active, a customer's cart), ``OrderOutcomeUnknown``: the shopper is told the order may be placed
+  and to press again, and from then on no failure of this checkout says "nothing was ordered".
+- Place-order waits ``MAGENTO_ORDER_TIMEOUT`` (30 s), not the 10 s read timeout of other calls.
 - No lock, no order: when the shared cache cannot be reached (django-redis answers ``None`` instead of
   True/False), nothing is sent to Magento and ``OrderLockUnavailable`` tells the shopper to try again shortly;
   a second order for one cart would be worse than a minute's wait (docs/failure-modes.md).
@@ -34,7 +37,7 @@ from cart import services as cart_services
 from cart import upstream
 from cart.upstream import CartRef
 from storefront import customer_session
-from storefront.magento import MagentoInputError, MagentoNotFound, MagentoUnavailable
+from storefront.magento import MagentoError, MagentoInputError, MagentoNotFound, MagentoUnavailable
 
 STATE = "checkout"
 LAST_ORDER = "checkout_last_order"
@@ -56,6 +59,9 @@ REQUIRED_FIELDS = ("firstname", "lastname", "street1", "city", "country_id", "po
 LOCK_SECONDS = 60
 PLACED_SECONDS = 86400
 WAIT_FOR_OTHER_SUBMIT = 20.0  # seconds a second submit waits for the first to finish
+# Failures after which Magento may have placed the order although we saw no answer (it got the request).
+UNKNOWN_OUTCOME = frozenset({"timeout", "status", "garbage"})
+OUTCOME_UNKNOWN = "outcome_unknown"  # checkout-state flag: an earlier submit may have ordered
 # Magento's field names in InputException parameters → our form fields.
 MAGENTO_FIELDS = {"countryId": "country_id", "regionId": "region_id", "street": "street1", "region": "region"}
 
@@ -204,6 +210,10 @@ class OrderInProgress(Exception):
     """Another submit holds the lock and did not finish in time."""
 
 
+class OrderOutcomeUnknown(Exception):
+    """Magento got the order (or may have) and we could not learn the outcome; pressing again finds out."""
+
+
 class OrderLockUnavailable(Exception):
     """The shared cache is down, so the one-order-per-cart lock cannot be taken; nothing was sent."""
 
@@ -267,6 +277,35 @@ def place_order(request: HttpRequest, store: str) -> PlacedOrder:
         cache.delete(lock)
 
 
+def settle_unknown_outcome(request: HttpRequest, store: str) -> PlacedOrder | None:
+    """After a submit without an answer: did Magento place the order since? Then it is remembered (the
+    confirmation shows it) and returned; ``None`` while the cart is still active (the shopper presses again).
+    A Magento failure propagates: the friendly 503 whose "Try again" asks once more; never "your cart is empty"."""
+    if not state(request).get(OUTCOME_UNKNOWN):
+        return None
+    ref = cart_services.cart_ref(request, store)
+    email = state(request).get("email") or customer_email(request)
+    if ref.token:
+        try:
+            upstream.customer_cart_id(store, ref.token)
+            return None  # an active cart: not ordered
+        except MagentoNotFound:
+            number = upstream.customer_last_order_number(store, ref.token)
+            if not number:
+                return None
+            return _remember(request, store, f"lost:{digest(number)}", PlacedOrder(number, email))
+    if not ref.guest_id:
+        return None
+    try:
+        quote = upstream.guest_cart(store, ref.guest_id)
+    except MagentoNotFound:
+        return None
+    if quote.get("is_active") is False and quote.get("reserved_order_id"):
+        key = cart_services.cart_key(ref, email)
+        return _remember(request, store, key, PlacedOrder(str(quote["reserved_order_id"]), email))
+    return None
+
+
 def _wait_for_other_submit(request: HttpRequest, key: str) -> PlacedOrder:
     deadline = time.monotonic() + WAIT_FOR_OTHER_SUBMIT
     while time.monotonic() < deadline:
@@ -290,18 +329,20 @@ def _submit(request: HttpRequest, ref: CartRef) -> PlacedOrder:
     billing = to_magento(billing_source, email=email, saved_id=billing_id)
     try:
         upstream.place_order(ref, email=email, method=str(current.get("payment")), billing=billing)
-    except MagentoUnavailable:
-        recovered = _recover(ref, email)
-        if recovered is None:
-            raise
-        return recovered
+    except MagentoUnavailable as exc:
+        if exc.reason not in UNKNOWN_OUTCOME and not current.get(OUTCOME_UNKNOWN):
+            raise  # nothing reached Magento (busy, circuit open, no connection), now or before: nothing ordered
+        return _recover(request, ref, email, exc)
     except MagentoNotFound as exc:
-        # The cart is no longer active: a first submit whose answer we lost may have ordered it.
-        recovered = _recover(ref, email) if upstream.is_missing_cart(exc) else None
-        if recovered is None:
+        if not upstream.is_missing_cart(exc):
             raise
-        return recovered
-    return PlacedOrder(_order_number(ref), email)
+        # The cart is no longer active: a first submit whose answer we lost may have ordered it.
+        return _recover(request, ref, email, exc)
+    try:
+        return PlacedOrder(_order_number(ref), email)
+    except MagentoUnavailable as exc:
+        # Magento placed it (it answered) but its number could not be read: the next press reads it.
+        raise _unknown(request) from exc
 
 
 def _order_number(ref: CartRef) -> str:
@@ -310,17 +351,29 @@ def _order_number(ref: CartRef) -> str:
     return str(upstream.guest_cart(ref.store, ref.guest_id).get("reserved_order_id") or "")
 
 
-def _recover(ref: CartRef, email: str) -> PlacedOrder | None:
-    """Did the order go through although we saw no answer? Guests: the quote is inactive with a number."""
+def _recover(request: HttpRequest, ref: CartRef, email: str, cause: MagentoError) -> PlacedOrder:
+    """Did the order go through although we saw no answer? Guests: the quote is inactive with a number.
+    Raises ``OrderOutcomeUnknown`` when Magento may have it and we cannot tell, else ``cause``."""
+    may_exist = isinstance(cause, MagentoUnavailable)
     if ref.token:
-        return None  # a customer's quote cannot be read back once inactive; the order list shows it
+        # A customer's quote cannot be read back once inactive; the next press finds the order in their list.
+        raise _unknown(request) if may_exist else cause
     try:
         quote = upstream.guest_cart(ref.store, ref.guest_id)
-    except (MagentoNotFound, MagentoUnavailable):
-        return None
+    except MagentoUnavailable as exc:
+        raise _unknown(request) from exc
+    except MagentoNotFound:
+        raise cause from None
     if quote.get("is_active") is False and quote.get("reserved_order_id"):
         return PlacedOrder(str(quote["reserved_order_id"]), email)
-    return None
+    # Still active: not placed, or Magento is still placing it (one transaction commits order and quote).
+    raise _unknown(request) if may_exist else cause
+
+
+def _unknown(request: HttpRequest) -> OrderOutcomeUnknown:
+    """Remember that an order may exist, so a later press that reaches nobody does not say "nothing ordered"."""
+    update_state(request, **{OUTCOME_UNKNOWN: True})
+    return OrderOutcomeUnknown()
 
 
 def digest(value: str) -> str:

@@ -30,13 +30,11 @@ from cart.types import parse_cart, parse_shipping_methods
 from cart.web import base_context, private_page, store_of
 from checkout import services
 from storefront import customer_session, ratelimit
-from storefront.magento import MagentoInputError, MagentoNotFound, MagentoUnavailable
+from storefront.magento import MagentoInputError, MagentoNotFound
 from storefront.stores import url_prefix
 
 # Submits per client IP and per cart in the window (10 in 5 minutes unless the environment says otherwise).
 PLACE_ORDER_LIMIT = (settings.RATE_LIMIT_PLACE_ORDER, settings.RATE_LIMIT_WINDOW)
-# Failures after which Magento may have placed the order although we saw no answer.
-UNKNOWN_OUTCOME = frozenset({"timeout", "status", "garbage"})
 UNKNOWN_OUTCOME_MESSAGE = (
     "We did not get an answer from the shop in time, so your order may already have been placed. Please press "
     "“Place order” again in a minute: if the first one went through you will see its confirmation, and nothing is "
@@ -297,6 +295,10 @@ def checkout_payment(request: HttpRequest, store_code: str | None = None) -> Htt
 @private_page
 def checkout_review(request: HttpRequest, store_code: str | None = None) -> HttpResponse:
     store = store_of(store_code)
+    if services.settle_unknown_outcome(request, store):
+        # The submit we had no answer for went through: its confirmation, without the "may be placed" warning.
+        list(messages.get_messages(request))
+        return HttpResponseRedirect(f"{url_prefix(store)}/checkout/success", status=303)
     redirect, totals = _guard(request, store, "review")
     if redirect:
         return redirect
@@ -349,11 +351,10 @@ def checkout_place_order(request: HttpRequest, store_code: str | None = None) ->
     except MagentoNotFound as exc:
         messages.error(request, exc.message)
         return _cart_redirect(store)
-    except MagentoUnavailable as exc:
-        if exc.reason not in UNKNOWN_OUTCOME:
-            raise  # nothing reached Magento (or it refused at the door): the friendly 503, nothing was ordered
+    except services.OrderOutcomeUnknown:
         # Magento had the order and did not answer in time: it may well have placed it. Saying "unavailable"
         # would invite a second order; the same button, pressed again, shows the first one's confirmation.
+        # (A MagentoUnavailable that escapes reached nobody: the friendly 503, nothing was ordered.)
         messages.warning(request, UNKNOWN_OUTCOME_MESSAGE)
         return _redirect(store, "review")
     return HttpResponseRedirect(f"{url_prefix(store)}/checkout/success", status=303)

@@ -112,7 +112,11 @@ def unavailable_response(request: HttpRequest, exc: Exception) -> HttpResponse:
     if isinstance(exc, MagentoUnavailable | MagentoRateLimited) and upstream:
         retry_after = min(max(1, int(upstream)), MAX_RETRY_AFTER)
     maintenance = isinstance(exc, MagentoUnavailable) and exc.maintenance
-    response = render(request, "503.html", {"maintenance": maintenance}, status=503)
+    # "Try again" repeats a GET; after a POST (a form) it goes back to the form's page, never to the POST URL.
+    posted = request.method != "GET"
+    retry_url = _same_site_referer_path(request) if posted else request.get_full_path()
+    context = {"maintenance": maintenance, "retry_url": retry_url, "posted": posted}
+    response = render(request, "503.html", context, status=503)
     response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "no-store"
     return response

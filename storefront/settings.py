@@ -164,6 +164,9 @@ MAGENTO_BASE_URL = env_str("MAGENTO_BASE_URL", "http://127.0.0.1:8001", required
 MAGENTO_STORE_CODES = env_list("MAGENTO_STORE_CODES", ["default", "de"])
 MAGENTO_CONNECT_TIMEOUT = env_float("MAGENTO_CONNECT_TIMEOUT", 2.0)
 MAGENTO_READ_TIMEOUT = env_float("MAGENTO_READ_TIMEOUT", 10.0)
+# Place-order alone waits longer: Magento runs payment, stock and mail inside that one call, and a cut-off there
+# leaves the shopper not knowing whether they ordered (checkout/services.py), which is worse than waiting.
+MAGENTO_ORDER_TIMEOUT = env_float("MAGENTO_ORDER_TIMEOUT", 30.0)
 MAGENTO_GET_RETRIES = env_int("MAGENTO_GET_RETRIES", 2)
 MAGENTO_RETRY_AFTER_MAX = env_float("MAGENTO_RETRY_AFTER_MAX", 2.0)
 MAGENTO_BREAKER_THRESHOLD = env_int("MAGENTO_BREAKER_THRESHOLD", 5)

@@ -97,6 +97,7 @@ class _Request:
     body: bytes | None = field(repr=False)
     operation: str
     kind: str  # "graphql" | "rest"
+    read_timeout: float | None = None  # None: the client's own
 
 
 class MagentoClient:
@@ -133,6 +134,7 @@ class MagentoClient:
         self._sleep = sleep
         self._random = random
         self._wall_clock = wall_clock
+        self.connect_timeout = connect_timeout
         self._http = httpx.Client(
             transport=transport,
             timeout=httpx.Timeout(connect=connect_timeout, read=read_timeout, write=read_timeout, pool=connect_timeout),
@@ -219,8 +221,10 @@ class MagentoClient:
         store: str,
         token: str | None = None,
         fields: str | None = None,
+        read_timeout: float | None = None,
     ) -> object:
-        """Call ``/rest/<store><path>``; ``path`` is Magento's route template (``/V1/carts/:cartId``)."""
+        """Call ``/rest/<store><path>``; ``path`` is Magento's route template (``/V1/carts/:cartId``).
+        ``read_timeout`` replaces the client's read timeout for this one call (place-order waits longer)."""
         method = method.upper()
         if method not in ("GET", "POST", "PUT", "DELETE"):
             raise ValueError(f"Magento REST does not support {method}")
@@ -238,7 +242,7 @@ class MagentoClient:
             # Content-Type (Webapi\Rest\Request::getContentType), so a body-less call sends "{}".
             headers["Content-Type"] = "application/json"
             body = _compact_json({} if json is None else json).encode()
-        _response, payload = self._call(_Request(method, url, headers, body, path, "rest"), token)
+        _response, payload = self._call(_Request(method, url, headers, body, path, "rest", read_timeout), token)
         return payload
 
     # --- the shared machinery --------------------------------------------------------------------
@@ -312,7 +316,13 @@ class MagentoClient:
         response: httpx.Response | None = None
         error: MagentoError | None = None
         try:
-            response = self._http.request(request.method, request.url, headers=request.headers, content=request.body)
+            response = self._http.request(
+                request.method,
+                request.url,
+                headers=request.headers,
+                content=request.body,
+                timeout=self._timeout(request),
+            )
             if request.kind == "graphql":
                 return response, self._interpret_graphql(response, request.operation)
             return response, self._interpret_rest(response, request.operation)
@@ -336,6 +346,12 @@ class MagentoClient:
             status = response.status_code if response is not None else 0
             size = len(response.content) if response is not None else 0
             self._report(request, status=status, ms=ms, size=size, response=response, error=error, attempt=attempt)
+
+    def _timeout(self, request: _Request) -> httpx.Timeout:
+        if request.read_timeout is None:
+            return self._http.timeout
+        read = request.read_timeout
+        return httpx.Timeout(connect=self.connect_timeout, read=read, write=read, pool=self.connect_timeout)
 
     def _report(
         self,

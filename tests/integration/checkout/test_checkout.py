@@ -300,20 +300,55 @@ def test_a_separate_billing_address_is_validated_kept_and_sent_with_the_order(sh
     assert client.post("/checkout/place-order", headers=H)["Location"] == "/checkout/success"
 
 
+def test_place_order_waits_longer_than_other_calls_so_a_slow_magento_still_confirms(shop, settings) -> None:
+    client = shopper()
+    add(client, simple_sku(shop.url))
+    guest_to_review(client, shop)
+    # Slower than the read timeout of every other call, well within the place-order timeout.
+    shop.fault(path="payment-information", latency_ms=1500, times=1)
+    settings.MAGENTO_READ_TIMEOUT, settings.MAGENTO_ORDER_TIMEOUT = 0.5, 10.0
+    reset_client()  # the client takes its read timeout when it is built (the shop fixture rebuilds it after)
+    placed = client.post("/checkout/place-order", headers=H)
+    assert placed["Location"] == "/checkout/success"
+    assert re.fullmatch(r"\d{9}", order_number(client))
+
+
+def test_when_magento_cannot_say_whether_the_order_exists_the_shopper_is_never_told_the_cart_is_gone(
+    shop, settings
+) -> None:
+    client = shopper()
+    add(client, simple_sku(shop.url))
+    guest_to_review(client, shop)
+    masked = client.session[GUEST_IDS]["default"]
+    shop.fault(path="payment-information", latency_ms=1500, times=1)
+    settings.MAGENTO_ORDER_TIMEOUT = 0.5
+    settings.MAGENTO_GET_RETRIES = 0  # two failed reads below, not six: the circuit breaker stays closed
+    reset_client()
+    assert client.post("/checkout/place-order", headers=H)["Location"] == "/checkout/review"
+    time.sleep(1.5)  # Magento finishes the first submit: the cart is ordered and inactive
+    # The second press: Magento refuses the inactive cart, and reading the cart back fails as well.
+    shop.fault(path=r"guest-carts/[^/]+$", status=502)
+    again = client.post("/checkout/place-order", headers=H)
+    assert again["Location"] == "/checkout/review", "not the cart page saying the cart does not exist"
+    # While Magento still cannot say, the review step is the friendly 503 whose "Try again" asks once more.
+    down = client.get("/checkout/review")
+    assert down.status_code == 503 and b'href="/checkout/review">Try again' in down.content
+    shop.clear_faults()
+    number = rest(shop.url, "GET", f"/V1/guest-carts/{masked}")["reserved_order_id"]
+    settled = client.get("/checkout/review")
+    assert settled["Location"] == "/checkout/success", "the order went through: its confirmation, no third press"
+    assert order_number(client) == number, "the order Magento placed on the first press"
+
+
 def test_a_place_order_that_times_out_says_it_may_be_placed_and_the_retry_shows_that_order(shop, settings) -> None:
     client = shopper()
     add(client, simple_sku(shop.url))
     guest_to_review(client, shop)
     masked = client.session[GUEST_IDS]["default"]
-    # Magento takes longer than our read timeout but places the order all the same (as a loaded one does).
+    # Magento takes longer than our place-order timeout but places the order all the same (as a loaded one does).
     shop.fault(path="payment-information", latency_ms=1500, times=1)
-    normal, settings.MAGENTO_READ_TIMEOUT = settings.MAGENTO_READ_TIMEOUT, 0.5
-    reset_client()
-    try:
-        first = client.post("/checkout/place-order", headers=H)
-    finally:
-        settings.MAGENTO_READ_TIMEOUT = normal
-        reset_client()
+    settings.MAGENTO_ORDER_TIMEOUT = 0.5
+    first = client.post("/checkout/place-order", headers=H)
     assert first.status_code == 303 and first["Location"] == "/checkout/review", "not a 503: it may be placed"
     review = client.get("/checkout/review").content.decode()
     assert "your order may already have been placed" in review and "Place order" in review
@@ -323,3 +358,18 @@ def test_a_place_order_that_times_out_says_it_may_be_placed_and_the_retry_shows_
     assert retry["Location"] == "/checkout/success"
     assert order_number(client) == number, "the confirmation of the order Magento placed, not a second one"
     assert rest(shop.url, "GET", f"/V1/guest-carts/{masked}")["is_active"] is False
+
+
+def test_a_step_refused_by_an_unreachable_magento_offers_the_way_back_to_its_form(shop) -> None:
+    client = shopper()
+    add(client, simple_sku(shop.url))
+    client.post("/checkout/", {"email": "ana@example.com"}, headers=H)
+    client.post("/checkout/shipping", FORM, headers=H)
+    shop.fault(path="shipping-information", status=502)
+    referer = {**H, "Referer": "http://testserver/checkout/method"}
+    down = client.post("/checkout/method", {"method": "flatrate_flatrate"}, headers=referer)
+    assert down.status_code == 503 and down["Retry-After"]
+    # Not a link to the POST's own URL (a GET there is not the form): back to the step the shopper was on.
+    assert b'<a href="/checkout/method">Go back and try again</a>' in down.content
+    shop.clear_faults()
+    assert client.get("/checkout/method").status_code == 200

@@ -272,3 +272,21 @@ def test_network_errors_are_unavailable(make_client, exception, reason):
     assert caught.value.reason == reason
     # httpx's exception (its message may hold the URL with ids) is not chained into tracebacks.
     assert caught.value.__suppress_context__ is True
+
+
+def test_a_call_can_wait_longer_than_the_clients_read_timeout_and_only_that_call_does(make_client):
+    # Place-order passes its own, longer read timeout; every other call keeps the client's.
+    client, recorder, _ = make_client(rest_response(7), read_timeout=10.0)
+
+    client.rest(
+        "POST",
+        "/V1/guest-carts/:cartId/payment-information",
+        path_params={"cartId": "m"},
+        store="default",
+        read_timeout=30.0,
+    )
+    client.rest("GET", "/V1/guest-carts/:cartId", path_params={"cartId": "m"}, store="default")
+
+    slow, normal = (request.extensions["timeout"] for request in recorder.requests)
+    assert slow["read"] == 30.0 and slow["write"] == 30.0 and slow["connect"] == normal["connect"]
+    assert normal["read"] == 10.0
