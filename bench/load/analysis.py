@@ -5,7 +5,9 @@ moment the sandbox was killed and its restart plus the circuit breaker's reset t
 little longer than the outage), and "degraded" a form that went back with a message in that window (the add
 that could not add); every other 5xx is unexpected; an order is lost when a shopper saw its number on
 the confirmation page and Magento has no such order; "unconfirmed" orders exist in Magento while no shopper saw
-their confirmation (an answer lost in a crash) — reported, not counted as lost.
+their confirmation (an answer lost in a crash) — reported, not counted as lost. Every unexpected 5xx is named
+by its cause: what Magento did on that request (from the storefront log, by request id), or the storefront's own
+fault when Magento did nothing wrong.
 """
 
 from __future__ import annotations
@@ -47,8 +49,11 @@ def summarize(
     orders_in_magento: list[str],
     samples: list[dict[str, Any]],
     breaker_reset: float,
+    causes: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     rows = raw["rows"]
+    causes = causes or {}
+    rids = rows.get("rid") or [""] * len(rows["t"])
     count = len(rows["t"])
     window = None
     if fault and fault["kind"] == "sandbox":
@@ -63,9 +68,10 @@ def summarize(
     degraded = 0
     degraded_by_name: Counter[str] = Counter()
     unexpected_5xx = 0
+    unexpected_by_cause: Counter[str] = Counter()
     error_times: list[float] = []
-    for t, name, state, ms, status, error in zip(
-        rows["t"], rows["name"], rows["state"], rows["ms"], rows["status"], rows["error"], strict=True
+    for t, name, state, ms, status, error, rid in zip(
+        rows["t"], rows["name"], rows["state"], rows["ms"], rows["status"], rows["error"], rids, strict=True
     ):
         by_state.setdefault(state, []).append(ms)
         by_name.setdefault(name, []).append(ms)
@@ -86,6 +92,7 @@ def summarize(
         error_times.append(t)
         if status >= 500:
             unexpected_5xx += 1
+            unexpected_by_cause[_cause(status, causes.get(rid))] += 1
 
     def pcts(values: list[float]) -> dict[str, Any]:
         return {
@@ -142,6 +149,7 @@ def summarize(
         "errors_by_name": dict(errors_by_name.most_common(20)),
         "error_details": dict(sorted(raw.get("details", {}).items(), key=lambda kv: -kv[1])[:15]),
         "unexpected_5xx": unexpected_5xx,
+        "unexpected_5xx_by_cause": dict(unexpected_by_cause.most_common()),
         "expected_503": expected_503,
         "expected_503_by_name": dict(expected_by_name.most_common()),
         "degraded_in_outage": degraded,
@@ -171,6 +179,26 @@ def summarize(
             "max": round(max(loads), 2) if loads else None,
         },
     }
+
+
+# What Magento did on the request that ended in a 5xx (the storefront log's ``error=`` of its last failed call).
+CAUSES = {
+    "timeout": "Magento timed out",
+    "busy": "bulkhead full (Magento calls in flight)",
+    "circuit_open": "circuit open",
+    "connect": "Magento unreachable",
+    "maintenance": "Magento maintenance",
+    "status": "Magento 5xx",
+    "garbage": "Magento garbage",
+}
+
+
+def _cause(status: int, magento_error: str | None) -> str:
+    """A 503 after a Magento failure is the storefront's designed answer to it; a 5xx without one (or a 500)
+    is the storefront's own fault."""
+    if status == 503 and magento_error:
+        return CAUSES.get(magento_error, f"Magento {magento_error}")
+    return f"storefront's own (HTTP {status}, no Magento failure logged)"
 
 
 def _state_order(state: str) -> int:

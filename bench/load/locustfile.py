@@ -7,6 +7,8 @@ Rules:
 - What the runner needs is recorded in a side channel, not taken from Locust's stats: one row per request
   (time, name, X-Cache state, milliseconds, status, error kind) and one row per order confirmation seen. The
   file named by ``LOAD_OUT`` is written when Locust quits; the runner classifies and aggregates it.
+- A 5xx row also keeps the response's ``X-Request-ID``, so the runner can name its cause from the storefront's
+  log (a Magento timeout, the bulkhead, an open circuit, or nothing from Magento: the storefront's own fault).
 - Error kinds: ``HTTP <status>``, ``connection error`` (no answer at all) and ``wrong content`` (a 2xx/3xx that
   is not what the step should show: no add-to-cart form, a checkout step that lands on another page, a
   confirmation without an order number).
@@ -45,7 +47,7 @@ ADDRESS = {
 ORDER_NUMBER = re.compile(r"order number is <strong>([^<]+)</strong>")
 
 # Side channel: columns rather than dicts keep 100k+ rows small.
-ROWS: dict[str, list[Any]] = {"t": [], "name": [], "state": [], "ms": [], "status": [], "error": []}
+ROWS: dict[str, list[Any]] = {"t": [], "name": [], "state": [], "ms": [], "status": [], "error": [], "rid": []}
 DETAILS: dict[str, int] = {}  # failure message -> count, e.g. which page a checkout step landed on
 ORDERS: list[dict[str, Any]] = []
 CHECKOUTS: dict[str, int] = {}
@@ -73,6 +75,8 @@ def record(name: str, response_time: float, response: Any, exception: BaseExcept
     ROWS["status"].append(getattr(response, "status_code", 0) or 0)
     kind = _kind(response, exception)
     ROWS["error"].append(kind)
+    # The storefront's request id of a 5xx: the runner finds in the storefront log what Magento did.
+    ROWS["rid"].append(headers.get("X-Request-ID", "") if ROWS["status"][-1] >= 500 else "")
     if kind:
         detail = f"{name}: {str(exception)[:160]}"
         DETAILS[detail] = DETAILS.get(detail, 0) + 1
@@ -196,6 +200,7 @@ class Shopper(HttpUser):
             time.sleep(random.uniform(5, 10))
             placed = self.post("/checkout/place-order", {}, "place order (again)", "/checkout/success")
         if placed is not None and _path(placed) != "/checkout/success":
+            _outcome(f"place order landed on {_path(placed)}")
             placed = None
         found = ORDER_NUMBER.search(placed.text or "") if placed is not None else None
         if not found:

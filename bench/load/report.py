@@ -20,7 +20,9 @@ RSS_SLOPE_LIMIT = 20.0  # MB/hour per worker: above this over a 30-minute soak t
 def verdict(name: str, r: dict[str, Any]) -> tuple[bool, list[str]]:
     problems = []
     if r["unexpected_5xx"]:
-        problems.append(f"{r['unexpected_5xx']} unexpected 5xx")
+        causes = r.get("unexpected_5xx_by_cause") or {}
+        named = f" ({', '.join(f'{k} {v}' for k, v in causes.items())})" if causes else ""
+        problems.append(f"{r['unexpected_5xx']} unexpected 5xx{named}")
     if r["orders"]["lost"]:
         problems.append(f"{len(r['orders']['lost'])} lost orders")
     if r["orders"]["duplicates"]:
@@ -127,6 +129,12 @@ def write_report(results: dict[str, Any], out: Path) -> None:
             lines.append(
                 "  Degraded during the outage (went back with a message), by request: "
                 + ", ".join(f"{k} x{v}" for k, v in r["degraded_in_outage_by_name"].items())
+                + "."
+            )
+        if r.get("unexpected_5xx_by_cause"):
+            lines.append(
+                "  Unexpected 5xx by cause (what Magento did on that request, from the storefront log): "
+                + ", ".join(f"{k} x{v}" for k, v in r["unexpected_5xx_by_cause"].items())
                 + "."
             )
         c = r["error_creep"]

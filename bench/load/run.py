@@ -263,6 +263,18 @@ def orders_in_magento(sandbox: SandboxProcess) -> list[str]:
         return [row[0] for row in db.execute("SELECT increment_id FROM sandbox_commerce_order")]
 
 
+_CALL = re.compile(r"request_id=(\w+) attempt=\d+ error=(\S+)")
+
+
+def magento_failures(shop_log: str) -> dict[str, str]:
+    """Request id → the last Magento failure logged for it (``timeout``, ``busy``, ``circuit_open``, ...)."""
+    found: dict[str, str] = {}
+    for match in _CALL.finditer(shop_log):
+        if match.group(2) != "-":
+            found[match.group(1)] = match.group(2)
+    return found
+
+
 # --- one scenario ---------------------------------------------------------------------------------------------------
 
 
@@ -321,6 +333,7 @@ def run_scenario(scenario: Scenario, work: Path, workers: int) -> dict[str, Any]
         new_orders = [n for n in orders_in_magento(sandbox) if n not in orders_before]
         shop_log = shop.log_path.read_text(errors="replace")
         tracebacks = shop_log.count("Traceback (most recent call last)")
+        causes = magento_failures(shop_log)
         log_errors = Counter(
             re.sub(r"^\S+ \S+ ", "", line)[:140] for line in shop_log.splitlines() if " ERROR " in line[:40]
         )
@@ -340,6 +353,7 @@ def run_scenario(scenario: Scenario, work: Path, workers: int) -> dict[str, Any]
         orders_in_magento=new_orders,
         samples=sampler.samples,
         breaker_reset=15.0,
+        causes=causes,
     )
     result["storefront_tracebacks"] = tracebacks
     result["log_errors"] = dict(log_errors.most_common(10))

@@ -62,7 +62,10 @@ def test_a_503_or_a_refused_form_inside_the_outage_window_is_expected_and_after_
     assert result["expected_503_by_name"] == {"category": 1, "place order": 1}
     assert result["unexpected_5xx"] == 1
     assert result["errors_by_kind"] == {"HTTP 503": 1, "wrong content": 1}
-    assert verdict("sandbox-outage", result) == (False, ["1 unexpected 5xx"])
+    assert verdict("sandbox-outage", result) == (
+        False,
+        ["1 unexpected 5xx (storefront's own (HTTP 503, no Magento failure logged) 1)"],
+    )
 
 
 def test_without_an_outage_every_5xx_is_unexpected_but_a_wrong_page_is_not_a_5xx() -> None:
@@ -121,3 +124,49 @@ def test_helpers() -> None:
     assert percentile([], 50) is None
     assert percentile([3.0, 1.0, 2.0], 50) == 2.0
     assert slope_per_hour([(0, 1), (1, 1)]) is None
+
+
+def test_each_unexpected_5xx_is_named_by_what_magento_did_on_that_request() -> None:
+    data = rows(
+        (START + 1, "checkout method", "-", 9.0, 503, "HTTP 503"),
+        (START + 2, "cart", "-", 9.0, 503, "HTTP 503"),
+        (START + 3, "cart add", "-", 9.0, 500, "HTTP 500"),
+        (START + 4, "home", "HIT", 2.0, 200, ""),
+    )
+    data["rid"] = ["r1", "r2", "r3", ""]
+    result = summarize(
+        scenario={"name": "s", "seconds": 300, "users": 10, "expectation": ""},
+        raw={"rows": data, "orders": [], "checkouts": {}},
+        started=START,
+        ended=START + 300,
+        fault=None,
+        orders_in_magento=[],
+        samples=[],
+        breaker_reset=15.0,
+        causes={"r1": "timeout", "r3": "busy"},  # r2: Magento answered fine; a 500 is never Magento's doing
+    )
+    assert result["unexpected_5xx_by_cause"] == {
+        "Magento timed out": 1,
+        "storefront's own (HTTP 503, no Magento failure logged)": 1,
+        "storefront's own (HTTP 500, no Magento failure logged)": 1,
+    }
+    ok, problems = verdict("mixed", result)
+    assert not ok and problems[0].startswith("3 unexpected 5xx (Magento timed out 1")
+
+
+def test_the_runner_reads_each_requests_last_magento_failure_from_the_storefront_log() -> None:
+    from bench.load.run import magento_failures
+
+    log = "\n".join(
+        [
+            "x INFO storefront.magento magento call operation=CatalogRoute method=GET status=200 ms=3.0 bytes=9 "
+            "request_id=aa attempt=1 error=-",
+            "x INFO storefront.magento magento call operation=/V1/guest-carts method=POST status=0 ms=10010.8 "
+            "bytes=0 request_id=bb attempt=1 error=timeout",
+            "x INFO storefront.magento magento call operation=/V1/x method=GET status=0 ms=0.0 bytes=0 "
+            "request_id=cc attempt=1 error=connect",
+            "x INFO storefront.magento magento call operation=/V1/x method=GET status=0 ms=0.0 bytes=0 "
+            "request_id=cc attempt=2 error=circuit_open",
+        ]
+    )
+    assert magento_failures(log) == {"bb": "timeout", "cc": "circuit_open"}
