@@ -1,7 +1,8 @@
 """``python -m sandbox <command>``: Django management with the sandbox's settings.
 
 ``python -m sandbox serve [--port 8001] [--host 127.0.0.1]`` execs gunicorn with ``sandbox/gunicorn.conf.py``
-(one worker with threads, so in-memory tool state such as faults and counters is shared).
+(one worker with threads, so in-memory tool state such as faults and counters is shared; ``SANDBOX_WORKERS``
+raises that only for callers that use neither, see the config file).
 """
 
 from __future__ import annotations

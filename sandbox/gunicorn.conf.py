@@ -1,15 +1,18 @@
 """gunicorn settings for the sandbox.
 
-One worker process with threads: faults and call counters live in that process's memory and must be
-seen by every request. Request lines up to 8 KB, because real clients send GraphQL GET URLs that long
-(gunicorn's default of 4094 would reject them).
+One worker process with threads by default: faults and call counters live in that process's memory and must
+be seen by every request. ``SANDBOX_WORKERS`` > 1 is only for callers that never set faults nor read counters
+(the load suite, bench/load/run.py): one Python process is held to one core by the GIL, and under 200 users
+it, not the storefront, was the bottleneck. Everything else the sandbox keeps is in its SQLite file.
+Request lines up to 8 KB, because real clients send GraphQL GET URLs that long (gunicorn's default of 4094
+would reject them).
 """
 
 from __future__ import annotations
 
 import os
 
-workers = 1
+workers = int(os.environ.get("SANDBOX_WORKERS", "1"))
 worker_class = "gthread"
 threads = int(os.environ.get("SANDBOX_THREADS", "16"))
 limit_request_line = 8190
