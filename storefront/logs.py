@@ -25,6 +25,22 @@ access_log = logging.getLogger("storefront.access")
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
 
+class OneLineException(logging.Filter):
+    """For failures the shop is built to ride out (django-redis ignoring a Redis outage): the exception's class
+    and message on the log line instead of a traceback, so a two-second Redis restart under load is a few
+    hundred readable lines, not thousands of traceback lines burying everything else."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            exc = record.exc_info[1]
+            cause = exc.__cause__ or exc
+            record.msg = f"{record.getMessage()}: {type(cause).__name__}: {cause}"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         data: dict[str, object] = {

@@ -217,9 +217,19 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "storefront.logs.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "filters": {"one_line": {"()": "storefront.logs.OneLineException"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
+        "console_one_line": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["one_line"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Redis down: django-redis logs each ignored error with a traceback; one line each says as much.
+        "django_redis": {"handlers": ["console_one_line"], "propagate": False},
         "django.server": {"level": "WARNING"},
         # httpx would log every Magento URL (search terms, cart ids): keep it quiet.
         "httpx": {"level": "WARNING"},

@@ -468,6 +468,11 @@ def test_redis_down_the_shop_serves_uncached_and_nobody_is_logged_out(
     assert readiness.status_code == 503 and readiness.headers["Content-Type"] == "application/json"
     assert readiness.json()["redis"].startswith("down") and readiness.json()["magento"] == "ok"
     assert readiness.headers["Cache-Control"] == "no-store"
+    # Each error django-redis ignored is one log line naming it, not a traceback.
+    log = redis_storefront.log_path.read_text(errors="replace")
+    ignored = [line for line in log.splitlines() if "Exception ignored" in line]
+    assert ignored and all("ConnectionError" in line for line in ignored), ignored[:3]
+    assert "Traceback" not in log
 
     # Redis comes back (empty) on the same port: caching resumes without restarting the storefront.
     revived = start_redis(tmp_path, port=redis_for_shop.port)  # empty, as after a crash without persistence
