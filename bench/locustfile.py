@@ -1,11 +1,12 @@
-"""Locust load profile: the shopper mix the storefront must hold up under.
+"""Locust profile for any running shop (a staging deployment included): browse, search, add to cart, open the
+checkout, and never place an order, so it is safe against a real Magento. The full load and fault suite, with
+orders, outages and a report, is ``make load`` (bench/load/, docs/load.md).
 
 Run headless against a running shop, e.g.:
     .venv/bin/locust -f bench/locustfile.py --headless -u 50 -r 10 -t 2m --host http://127.0.0.1:8000
 
-The mix (weights): browse home/category/product 70, search 15, add to cart 10, guest checkout 5. Catalog URLs
-are discovered from the shop's own sitemap at start, so the profile works against any catalog. Cart and
-checkout steps count a "not built yet" 501 as a failure of that step, so the report says so plainly.
+The mix (weights): browse home/category/product 70, search 15, add to cart 10, cart and checkout entry 5.
+Catalog URLs are discovered from the shop's own sitemap at start, so the profile works against any catalog.
 """
 
 from __future__ import annotations
