@@ -18,9 +18,12 @@ Rules:
   POST/PUT/DELETE are sent exactly once: Magento has no idempotency keys, a retried "place order" could
   charge twice.
 - At most ``max_in_flight`` calls are in flight per process (a bulkhead): when Magento hangs, the calls that
-  find every slot taken within ``in_flight_wait`` fail fast (``reason="busy"``) instead of holding a worker
-  thread for the read timeout, so threads stay free for cache HITs and ``/healthz``. "busy" is our own
-  limit, not Magento failing: it neither opens nor closes the breaker, and it is not retried.
+  find every slot taken fail fast (``reason="busy"``) instead of holding a worker thread for the read timeout,
+  so threads stay free for cache HITs and ``/healthz``. "Hangs" means no call has finished for
+  ``in_flight_wait``: while calls keep finishing (Magento slow but working), a caller keeps waiting for a
+  slot, up to one read timeout in all — shedding a shopper's request there would only trade a wait for an
+  error page. "busy" is our own limit, not Magento failing: it neither opens nor closes the breaker, and it
+  is not retried.
 - Every attempt goes through the circuit breaker, is recorded (``calls.record_call``) and logged on
   ``storefront.magento`` at INFO with operation, method, status, ms, bytes and request id, and measured
   (``storefront_upstream_duration_seconds`` by operation and status). Never the token, the Authorization
@@ -130,6 +133,8 @@ class MagentoClient:
         # 0 = no limit (unit tests, scripts); gunicorn workers get one below their thread count (settings).
         self._slots = threading.BoundedSemaphore(max_in_flight) if max_in_flight > 0 else None
         self.in_flight_wait = max(0.0, in_flight_wait)
+        self.read_timeout = read_timeout
+        self._last_release = 0.0  # time.monotonic() when a call last gave its slot back (0: none yet)
         self._last_down: MagentoUnavailable | None = None  # the last "Magento is down" answer, for fast failures
         self._sleep = sleep
         self._random = random
@@ -300,7 +305,7 @@ class MagentoClient:
     def _attempt_in_slot(self, request: _Request, attempt: int) -> tuple[httpx.Response, Any]:
         if self._slots is None:
             return self._attempt(request, attempt)
-        if not self._slots.acquire(timeout=self.in_flight_wait):
+        if not self._take_slot(self._slots):
             error = MagentoUnavailable(
                 "Too many Magento calls in flight in this process.", reason="busy", operation=request.operation
             )
@@ -309,7 +314,18 @@ class MagentoClient:
         try:
             return self._attempt(request, attempt)
         finally:
+            self._last_release = time.monotonic()
             self._slots.release()
+
+    def _take_slot(self, slots: threading.BoundedSemaphore) -> bool:
+        """A slot, waiting while calls keep finishing; ``False`` once none has finished for ``in_flight_wait``
+        (Magento hangs) or after a read timeout in all. Real time on purpose: the semaphore waits in it."""
+        started = time.monotonic()
+        while not slots.acquire(timeout=self.in_flight_wait):
+            now = time.monotonic()
+            if now - self._last_release >= self.in_flight_wait or now - started >= self.read_timeout:
+                return False
+        return True
 
     def _attempt(self, request: _Request, attempt: int) -> tuple[httpx.Response, Any]:
         started = time.perf_counter()

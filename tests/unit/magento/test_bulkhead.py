@@ -1,4 +1,5 @@
-"""The bulkhead: at most ``max_in_flight`` Magento calls per process; the rest fail fast as "busy".
+"""The bulkhead: at most ``max_in_flight`` Magento calls per process; when no call finishes for the slot wait
+(Magento hangs) the rest fail fast as "busy", while calls keep finishing they wait their turn.
 
 "busy" is our own limit, not Magento failing: it must not open the breaker, must not be retried, and must not
 send anything over the network.
@@ -7,6 +8,7 @@ send anything over the network.
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -76,4 +78,34 @@ def test_a_call_waits_briefly_for_a_slot_that_frees_up() -> None:
 def test_no_limit_by_default_for_directly_built_clients() -> None:
     client = mock_client(lambda request: PRODUCTS)
     assert client._slots is None
+    client.close()
+
+
+def test_while_calls_keep_finishing_a_caller_waits_past_the_slot_wait_instead_of_failing() -> None:
+    # Magento slow but working: one slot, each call takes 0.2 s, six callers. The last one waits about 1 s,
+    # twice the slot wait, and still gets its turn: a slot came back every 0.2 s, so nothing hangs.
+    def slow(request: httpx.Request) -> httpx.Response:
+        threading.Event().wait(0.2)
+        return httpx.Response(PRODUCTS.status_code, headers=PRODUCTS.headers, content=PRODUCTS.content)
+
+    client = mock_client(slow, max_in_flight=1, in_flight_wait=0.5)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = [pool.submit(client.graphql, PRODUCT_QUERY, store="default") for _ in range(6)]
+        assert [f.result(timeout=10).status for f in results] == [200] * 6
+    client.close()
+
+
+def test_when_no_call_finishes_for_the_slot_wait_the_caller_gives_up_as_busy() -> None:
+    handler = Holding()  # Magento hangs: the one slot never comes back while we wait
+    client = mock_client(handler, max_in_flight=1, in_flight_wait=0.2)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        held = pool.submit(client.graphql, PRODUCT_QUERY, store="default")
+        assert handler.entered.acquire(timeout=5)
+        began = time.monotonic()
+        with pytest.raises(MagentoUnavailable) as caught:
+            client.graphql(PRODUCT_QUERY, store="default")
+        waited = time.monotonic() - began
+        assert caught.value.reason == "busy" and waited < 2, "one slot wait, not a read timeout"
+        handler.release.set()
+        held.result(timeout=5)
     client.close()
