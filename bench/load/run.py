@@ -269,10 +269,10 @@ def magento_failures(shop_log: str) -> dict[str, str]:
 # --- one scenario ---------------------------------------------------------------------------------------------------
 
 
-def run_scenario(scenario: Scenario, work: Path, workers: int) -> dict[str, Any]:
+def run_scenario(scenario: Scenario, work: Path, shop_env: dict[str, str]) -> dict[str, Any]:
     base = work / scenario.name
     base.mkdir(parents=True)
-    log(f"{scenario.name}: starting redis, sandbox and storefront ({workers} workers)")
+    log(f"{scenario.name}: starting redis, sandbox and storefront ({shop_env['WEB_CONCURRENCY']} workers)")
     redis = start_redis(base)
     sandbox = start_sandbox(base / "sandbox", env=SANDBOX_ENV)
     shop: StorefrontProcess | None = None
@@ -282,7 +282,7 @@ def run_scenario(scenario: Scenario, work: Path, workers: int) -> dict[str, Any]
             work / "shops" / scenario.name,
             magento_url=sandbox.url,
             redis_url=redis.url,
-            extra_env={**STOREFRONT_ENV, "WEB_CONCURRENCY": str(workers)},
+            extra_env=shop_env,
         )
         catalog = discover_catalog(sandbox)
         catalog_path, out_path = base / "catalog.json", base / "rows.json"
@@ -363,15 +363,31 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated scenario names (default: all)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (8 threads each)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs, raw rows)")
+    parser.add_argument("--seconds", type=int, default=0, help="run each chosen scenario this long instead")
+    parser.add_argument(
+        "--env", action="append", default=[], metavar="NAME=VALUE", help="extra storefront setting (repeatable)"
+    )
+    parser.add_argument("--out", type=Path, default=REPO / "bench", help="folder for the report (experiments)")
     args = parser.parse_args()
     chosen = [s for s in scenarios(args.quick) if not args.only or s.name in args.only.split(",")]
+    if args.seconds:
+        for scenario in chosen:
+            scenario.seconds = args.seconds
+            scenario.fault_at = min(scenario.fault_at, args.seconds // 2)
+    shop_env = {**STOREFRONT_ENV, "WEB_CONCURRENCY": str(args.workers)}
+    shop_env.update(item.split("=", 1) for item in args.env)
+    args.out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="load-"))
     log(f"work folder {work}")
     results: dict[str, Any] = {
         "mode": "quick" if args.quick else "full",
-        "command": "make load QUICK=1" if args.quick else "make load",
+        "command": (
+            f".venv/bin/python bench/load/run.py {' '.join(sys.argv[1:])}"
+            if sys.argv[1:] and not args.quick
+            else ("make load QUICK=1" if args.quick else "make load")
+        ),
         "machine": {"cores": os.cpu_count(), "load_before": os.getloadavg()},
-        "storefront_env": {**STOREFRONT_ENV, "WEB_CONCURRENCY": str(args.workers)},
+        "storefront_env": shop_env,
         "sandbox_env": SANDBOX_ENV,
         "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
         "scenarios": {},
@@ -379,13 +395,13 @@ def main() -> None:
     began = time.monotonic()
     try:
         for scenario in chosen:
-            results["scenarios"][scenario.name] = run_scenario(scenario, work, args.workers)
+            results["scenarios"][scenario.name] = run_scenario(scenario, work, shop_env)
             results["seconds"] = time.monotonic() - began
-            write_report(results, REPO / "bench")  # after every scenario, so a cut-short run still reports
+            write_report(results, args.out)  # after every scenario, so a cut-short run still reports
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    log(f"done in {results['seconds']:.0f} s: bench/load-report.md")
+    log(f"done in {results['seconds']:.0f} s: {args.out / 'load-report.md'}")
 
 
 if __name__ == "__main__":

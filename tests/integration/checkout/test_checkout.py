@@ -300,6 +300,18 @@ def test_a_separate_billing_address_is_validated_kept_and_sent_with_the_order(sh
     assert client.post("/checkout/place-order", headers=H)["Location"] == "/checkout/success"
 
 
+def submit_without_an_answer(client: Client, shop, settings) -> str:
+    """A guest's place-order that Magento carries out after our place-order timeout (as a loaded Magento does):
+    the shopper is back on the review step. Returns the cart's masked id."""
+    add(client, simple_sku(shop.url))
+    guest_to_review(client, shop)
+    shop.fault(path="payment-information", latency_ms=1500, times=1)
+    settings.MAGENTO_ORDER_TIMEOUT = 0.5
+    first = client.post("/checkout/place-order", headers=H)
+    assert first.status_code == 303 and first["Location"] == "/checkout/review", "not a 503: it may be placed"
+    return client.session[GUEST_IDS]["default"]
+
+
 def test_place_order_waits_longer_than_other_calls_so_a_slow_magento_still_confirms(shop, settings) -> None:
     client = shopper()
     add(client, simple_sku(shop.url))
@@ -316,15 +328,10 @@ def test_place_order_waits_longer_than_other_calls_so_a_slow_magento_still_confi
 def test_when_magento_cannot_say_whether_the_order_exists_the_shopper_is_never_told_the_cart_is_gone(
     shop, settings
 ) -> None:
-    client = shopper()
-    add(client, simple_sku(shop.url))
-    guest_to_review(client, shop)
-    masked = client.session[GUEST_IDS]["default"]
-    shop.fault(path="payment-information", latency_ms=1500, times=1)
-    settings.MAGENTO_ORDER_TIMEOUT = 0.5
     settings.MAGENTO_GET_RETRIES = 0  # two failed reads below, not six: the circuit breaker stays closed
     reset_client()
-    assert client.post("/checkout/place-order", headers=H)["Location"] == "/checkout/review"
+    client = shopper()
+    masked = submit_without_an_answer(client, shop, settings)
     time.sleep(1.5)  # Magento finishes the first submit: the cart is ordered and inactive
     # The second press: Magento refuses the inactive cart, and reading the cart back fails as well.
     shop.fault(path=r"guest-carts/[^/]+$", status=502)
@@ -342,14 +349,7 @@ def test_when_magento_cannot_say_whether_the_order_exists_the_shopper_is_never_t
 
 def test_a_place_order_that_times_out_says_it_may_be_placed_and_the_retry_shows_that_order(shop, settings) -> None:
     client = shopper()
-    add(client, simple_sku(shop.url))
-    guest_to_review(client, shop)
-    masked = client.session[GUEST_IDS]["default"]
-    # Magento takes longer than our place-order timeout but places the order all the same (as a loaded one does).
-    shop.fault(path="payment-information", latency_ms=1500, times=1)
-    settings.MAGENTO_ORDER_TIMEOUT = 0.5
-    first = client.post("/checkout/place-order", headers=H)
-    assert first.status_code == 303 and first["Location"] == "/checkout/review", "not a 503: it may be placed"
+    masked = submit_without_an_answer(client, shop, settings)
     review = client.get("/checkout/review").content.decode()
     assert "your order may already have been placed" in review and "Place order" in review
     time.sleep(1.5)  # Magento finishes the first submit
