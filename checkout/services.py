@@ -60,7 +60,7 @@ LOCK_SECONDS = 60
 PLACED_SECONDS = 86400
 WAIT_FOR_OTHER_SUBMIT = 20.0  # seconds a second submit waits for the first to finish
 # Failures after which Magento may have placed the order although we saw no answer (it got the request).
-UNKNOWN_OUTCOME = frozenset({"timeout", "status", "garbage"})
+UNKNOWN_OUTCOME = frozenset({"timeout", "dropped", "status", "garbage"})
 OUTCOME_UNKNOWN = "outcome_unknown"  # checkout-state flag: an earlier submit may have ordered
 # Magento's field names in InputException parameters → our form fields.
 MAGENTO_FIELDS = {"countryId": "country_id", "regionId": "region_id", "street": "street1", "region": "region"}

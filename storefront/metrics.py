@@ -142,7 +142,8 @@ def upstream_status(status: int, failure: str | None) -> str:
     """HTTP status of the answer, or why there was none (``timeout``, ``connect``, ``circuit_open``)."""
     if status:
         return str(status) if 100 <= status < 600 else "other"
-    return failure if failure in {"timeout", "connect", "circuit_open", "garbage", "maintenance"} else "error"
+    known = {"timeout", "connect", "dropped", "circuit_open", "garbage", "maintenance", "busy"}
+    return failure if failure in known else "error"
 
 
 # --- recording -------------------------------------------------------------------------------------------

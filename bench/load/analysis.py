@@ -187,6 +187,7 @@ CAUSES = {
     "busy": "bulkhead full (Magento calls in flight)",
     "circuit_open": "circuit open",
     "connect": "Magento unreachable",
+    "dropped": "Magento dropped the connection",
     "maintenance": "Magento maintenance",
     "status": "Magento 5xx",
     "garbage": "Magento garbage",

@@ -422,7 +422,7 @@ class MagentoClient:
         if error.reason == "status" and error.status in RETRYABLE_STATUSES:
             if error.retry_after is not None and error.retry_after > self.retry_after_max:
                 return None
-        elif error.reason != "connect":
+        elif error.reason not in ("connect", "dropped"):  # a GET may be repeated, whatever became of the first
             return None
         # 50-100 ms, then 100-200 ms: enough to ride out a restarting PHP-FPM, small enough for a page.
         return min(0.2, 0.05 * 2 ** (attempt - 1) * (1 + self._random()))
@@ -594,6 +594,10 @@ def _network_error(exc: httpx.RequestError, operation: str) -> MagentoUnavailabl
         return MagentoUnavailable(f"Could not reach Magento ({name}).", reason="connect", operation=operation)
     if isinstance(exc, httpx.TimeoutException):
         return MagentoUnavailable(f"Magento timed out ({name}).", reason="timeout", operation=operation)
+    if isinstance(exc, httpx.ReadError | httpx.RemoteProtocolError):
+        # The request went out and the connection broke before the answer (Magento killed mid-request, a reset):
+        # like a timeout, Magento may have carried it out, so a place-order must not be called "not sent".
+        return MagentoUnavailable(f"Magento dropped the connection ({name}).", reason="dropped", operation=operation)
     if isinstance(exc, httpx.DecodingError):
         # A body that cannot be decompressed/decoded is as useless as an HTML error page.
         return MagentoUnavailable(f"Magento sent an undecodable body ({name}).", reason="garbage", operation=operation)

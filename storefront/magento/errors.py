@@ -106,7 +106,8 @@ def _scrub(value: Any, secret: str) -> Any:
 class MagentoUnavailable(MagentoError):
     """Magento is down or answered nonsense. ``reason`` says which, for logs, metrics and /readyz.
 
-    reason: "timeout" | "connect" | "status" (5xx) | "garbage" (not JSON, wrong content type) |
+    reason: "timeout" | "connect" (nothing reached Magento) | "dropped" (the connection broke after the request
+    was sent: Magento may have acted on it) | "status" (5xx) | "garbage" (not JSON, wrong content type) |
     "circuit_open" (failed fast, no network I/O) | "maintenance" (503 with Magento's maintenance page) |
     "busy" (this process already has its maximum of calls in flight; failed fast, no network I/O).
     """

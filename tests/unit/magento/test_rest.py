@@ -262,7 +262,9 @@ def test_unavailable_reasons(make_client, response, reason):
         (httpx.ConnectError("Connection refused"), "connect"),
         (httpx.ConnectTimeout("timed out"), "connect"),
         (httpx.ReadTimeout("timed out"), "timeout"),
-        (httpx.RemoteProtocolError("Server disconnected"), "connect"),
+        # The request went out and the answer never came: Magento may have acted on it (an order placed).
+        (httpx.RemoteProtocolError("Server disconnected without sending a response"), "dropped"),
+        (httpx.ReadError("Connection reset by peer"), "dropped"),
     ],
 )
 def test_network_errors_are_unavailable(make_client, exception, reason):

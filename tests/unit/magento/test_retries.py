@@ -18,11 +18,12 @@ PRODUCTS = graphql_response({"products": {"items": []}})
     [
         httpx.ConnectTimeout("timed out"),
         httpx.ConnectError("refused"),
+        httpx.RemoteProtocolError("Server disconnected without sending a response"),
         html_response(502),
         html_response(503),
         html_response(504),
     ],
-    ids=["connect-timeout", "connect-error", "502", "503", "504"],
+    ids=["connect-timeout", "connect-error", "dropped", "502", "503", "504"],
 )
 def test_rest_get_is_retried_and_succeeds(make_client, failure):
     client, recorder, sleeps = make_client(failure, OK)
@@ -74,8 +75,13 @@ def test_backoff_is_capped(make_client):
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
 @pytest.mark.parametrize(
     "failure",
-    [httpx.ReadTimeout("timed out"), httpx.ConnectError("refused"), html_response(503)],
-    ids=["timeout", "connect", "503"],
+    [
+        httpx.ReadTimeout("timed out"),
+        httpx.ConnectError("refused"),
+        httpx.ReadError("Connection reset by peer"),
+        html_response(503),
+    ],
+    ids=["timeout", "connect", "dropped", "503"],
 )
 def test_writes_are_never_retried(make_client, method, failure):
     client, recorder, sleeps = make_client(failure, OK)
