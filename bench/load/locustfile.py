@@ -103,6 +103,7 @@ class Shopper(HttpUser):
 
     def on_start(self) -> None:
         self.number = next(_user_ids)
+        self.last_status = 0  # of the last form POST (a 503 page asks the shopper to try again)
         origin = self.host.rstrip("/")
         self.post_headers = {"Origin": origin, "Sec-Fetch-Site": "same-origin"}
 
@@ -127,6 +128,7 @@ class Shopper(HttpUser):
         with self.client.post(
             path, data=data, headers=headers, name=name, timeout=TIMEOUT, catch_response=True
         ) as response:
+            self.last_status = response.status_code
             if not response.ok:
                 return None
             landed = re.sub(r"^https?://[^/]+", "", response.url).split("?")[0]
@@ -199,6 +201,18 @@ class Shopper(HttpUser):
             _outcome("place order: no answer, pressed again")
             time.sleep(random.uniform(5, 10))
             placed = self.post("/checkout/place-order", {}, "place order (again)", "/checkout/success")
+        for _ in range(3):
+            if placed is not None or self.last_status != 503:
+                break
+            # The outage page's "Go back and try again" leads to the review step, which first asks Magento
+            # whether an unanswered order went through (then it shows the confirmation); a shopper tries again.
+            _outcome("place order: 503, tried again")
+            time.sleep(random.uniform(10, 15))
+            back = self.page("/checkout/review", "place order (try again)")
+            if back is not None and _path(back) == "/checkout/success":
+                placed = back
+            elif back is not None and _path(back) == "/checkout/review":
+                placed = self.post("/checkout/place-order", {}, "place order (again)", "/checkout/success")
         if placed is not None and _path(placed) != "/checkout/success":
             _outcome(f"place order landed on {_path(placed)}")
             placed = None
