@@ -179,6 +179,11 @@ class Refresher:
                 metrics.count_refresh("skipped")
                 return  # another worker or node is refreshing it
             try:
+                # Double-check under the lock: another worker or node may have refreshed it since we saw it stale.
+                current, purged_at = store.get(key)
+                if current is not None and current.state(clock.now(), purged_at) is State.HIT:
+                    metrics.count_refresh("skipped")
+                    return
                 _, entry = build_entry(scrubbed, match, page_type)
                 if entry is not None:
                     store.put(key, entry)

@@ -393,3 +393,22 @@ def test_the_shop_keeps_serving_uncached_while_redis_is_down(settings, client: C
         assert time.monotonic() - started < 3, "one connect timeout, then Redis is skipped for a while"
     finally:
         reset_store()
+
+
+def test_a_background_refresh_skips_a_page_another_node_refreshed_meanwhile(
+    cache_backend: str, client: Client, monkeypatch
+) -> None:
+    held: list[tuple] = []
+
+    class Held:  # the refresh pool, paused: its job runs when the test says
+        def submit(self, fn, *args):  # type: ignore[no-untyped-def]
+            held.append((fn, args))
+
+    get(client, "/p/shirt/")
+    clock.offset = FRESH + 10
+    monkeypatch.setattr(page_cache.refresher, "_executor", lambda: Held())
+    assert get(client, "/p/shirt/")["X-Cache"] == "STALE" and len(held) == 1
+    clock.offset = 0.0  # meanwhile another node refreshed the page: the stored copy is fresh again
+    fn, args = held[0]
+    fn(*args)
+    assert Behaviour.renders == 1, "no second Magento call for a page that is already fresh"
