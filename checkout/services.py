@@ -255,10 +255,10 @@ def place_order(request: HttpRequest, store: str) -> PlacedOrder:
     except MagentoNotFound:
         # A customer with a checkout in progress but no active cart: an earlier submit whose answer we
         # lost ordered it. Their newest order is that one.
-        number = upstream.customer_last_order_number(store, ref.token) if ref.token else ""
-        if not number:
+        lost = _newest_customer_order(request, store, ref, customer_email(request)) if ref.token else None
+        if lost is None:
             raise
-        return _remember(request, store, f"lost:{digest(number)}", PlacedOrder(number, customer_email(request)))
+        return lost
     placed = _already_placed(request, key)
     if placed:
         return placed
@@ -290,20 +290,25 @@ def settle_unknown_outcome(request: HttpRequest, store: str) -> PlacedOrder | No
             upstream.customer_cart_id(store, ref.token)
             return None  # an active cart: not ordered
         except MagentoNotFound:
-            number = upstream.customer_last_order_number(store, ref.token)
-            if not number:
-                return None
-            return _remember(request, store, f"lost:{digest(number)}", PlacedOrder(number, email))
+            return _newest_customer_order(request, store, ref, email)
     if not ref.guest_id:
         return None
     try:
-        quote = upstream.guest_cart(store, ref.guest_id)
+        number = _ordered_quote_number(upstream.guest_cart(store, ref.guest_id))
     except MagentoNotFound:
         return None
-    if quote.get("is_active") is False and quote.get("reserved_order_id"):
-        key = cart_services.cart_key(ref, email)
-        return _remember(request, store, key, PlacedOrder(str(quote["reserved_order_id"]), email))
-    return None
+    return _remember(request, store, cart_services.cart_key(ref, email), PlacedOrder(number, email)) if number else None
+
+
+def _newest_customer_order(request: HttpRequest, store: str, ref: CartRef, email: str) -> PlacedOrder | None:
+    """A customer without an active cart after a submit we had no answer for: their newest order is that one."""
+    number = upstream.customer_last_order_number(store, str(ref.token))
+    return _remember(request, store, f"lost:{digest(number)}", PlacedOrder(number, email)) if number else None
+
+
+def _ordered_quote_number(quote: dict[str, Any]) -> str:
+    """An ordered guest quote is inactive and carries the order's increment id; '' for any other quote."""
+    return str(quote.get("reserved_order_id") or "") if quote.get("is_active") is False else ""
 
 
 def _wait_for_other_submit(request: HttpRequest, key: str) -> PlacedOrder:
@@ -359,13 +364,13 @@ def _recover(request: HttpRequest, ref: CartRef, email: str, cause: MagentoError
         # A customer's quote cannot be read back once inactive; the next press finds the order in their list.
         raise _unknown(request) if may_exist else cause
     try:
-        quote = upstream.guest_cart(ref.store, ref.guest_id)
+        number = _ordered_quote_number(upstream.guest_cart(ref.store, ref.guest_id))
     except MagentoUnavailable as exc:
         raise _unknown(request) from exc
     except MagentoNotFound:
         raise cause from None
-    if quote.get("is_active") is False and quote.get("reserved_order_id"):
-        return PlacedOrder(str(quote["reserved_order_id"]), email)
+    if number:
+        return PlacedOrder(number, email)
     # Still active: not placed, or Magento is still placing it (one transaction commits order and quote).
     raise _unknown(request) if may_exist else cause
 

@@ -133,13 +133,11 @@ class MagentoClient:
         # 0 = no limit (unit tests, scripts); gunicorn workers get one below their thread count (settings).
         self._slots = threading.BoundedSemaphore(max_in_flight) if max_in_flight > 0 else None
         self.in_flight_wait = max(0.0, in_flight_wait)
-        self.read_timeout = read_timeout
         self._last_release = 0.0  # time.monotonic() when a call last gave its slot back (0: none yet)
         self._last_down: MagentoUnavailable | None = None  # the last "Magento is down" answer, for fast failures
         self._sleep = sleep
         self._random = random
         self._wall_clock = wall_clock
-        self.connect_timeout = connect_timeout
         self._http = httpx.Client(
             transport=transport,
             timeout=httpx.Timeout(connect=connect_timeout, read=read_timeout, write=read_timeout, pool=connect_timeout),
@@ -320,10 +318,10 @@ class MagentoClient:
     def _take_slot(self, slots: threading.BoundedSemaphore) -> bool:
         """A slot, waiting while calls keep finishing; ``False`` once none has finished for ``in_flight_wait``
         (Magento hangs) or after a read timeout in all. Real time on purpose: the semaphore waits in it."""
-        started = time.monotonic()
+        started, limit = time.monotonic(), self._http.timeout.read or float("inf")
         while not slots.acquire(timeout=self.in_flight_wait):
             now = time.monotonic()
-            if now - self._last_release >= self.in_flight_wait or now - started >= self.read_timeout:
+            if now - self._last_release >= self.in_flight_wait or now - started >= limit:
                 return False
         return True
 
@@ -364,10 +362,11 @@ class MagentoClient:
             self._report(request, status=status, ms=ms, size=size, response=response, error=error, attempt=attempt)
 
     def _timeout(self, request: _Request) -> httpx.Timeout:
+        default = self._http.timeout
         if request.read_timeout is None:
-            return self._http.timeout
+            return default
         read = request.read_timeout
-        return httpx.Timeout(connect=self.connect_timeout, read=read, write=read, pool=self.connect_timeout)
+        return httpx.Timeout(connect=default.connect, read=read, write=read, pool=default.pool)
 
     def _report(
         self,
