@@ -20,9 +20,10 @@ Rules:
 - At most ``max_in_flight`` calls are in flight per process (a bulkhead): when Magento hangs, the calls that
   find every slot taken fail fast (``reason="busy"``) instead of holding a worker thread for the read timeout,
   so threads stay free for cache HITs and ``/healthz``. "Hangs" means no call has finished for
-  ``in_flight_wait``: while calls keep finishing (Magento slow but working), a caller keeps waiting for a
-  slot, up to one read timeout in all — shedding a shopper's request there would only trade a wait for an
-  error page. "busy" is our own limit, not Magento failing: it neither opens nor closes the breaker, and it
+  ``in_flight_wait`` or for ``HANG_FACTOR`` times the recent typical answer time, whichever is longer (a
+  Magento answering in 3 s under load is slow, not hung): while calls keep finishing, a caller keeps waiting
+  for a slot, up to one read timeout in all — shedding a shopper's request there would only trade a wait for
+  an error page. "busy" is our own limit, not Magento failing: it neither opens nor closes the breaker, and it
   is not retried.
 - Every attempt goes through the circuit breaker, is recorded (``calls.record_call``) and logged on
   ``storefront.magento`` at INFO with operation, method, status, ms, bytes and request id, and measured
@@ -103,6 +104,11 @@ class _Request:
     read_timeout: float | None = None  # None: the client's own
 
 
+# The bulkhead calls Magento hung once no call has finished for this many typical answer times (see the rules).
+HANG_FACTOR = 3.0
+TYPICAL_WEIGHT = 0.2  # weight of the newest answer in the moving average of answer times
+
+
 class MagentoClient:
     def __init__(
         self,
@@ -134,6 +140,7 @@ class MagentoClient:
         self._slots = threading.BoundedSemaphore(max_in_flight) if max_in_flight > 0 else None
         self.in_flight_wait = max(0.0, in_flight_wait)
         self._last_release = 0.0  # time.monotonic() when a call last gave its slot back (0: none yet)
+        self._typical = 0.0  # moving average of the seconds Magento took to answer (0: no answer yet)
         self._last_down: MagentoUnavailable | None = None  # the last "Magento is down" answer, for fast failures
         self._sleep = sleep
         self._random = random
@@ -316,14 +323,25 @@ class MagentoClient:
             self._slots.release()
 
     def _take_slot(self, slots: threading.BoundedSemaphore) -> bool:
-        """A slot, waiting while calls keep finishing; ``False`` once none has finished for ``in_flight_wait``
+        """A slot, waiting while calls keep finishing; ``False`` once none has finished for the hang time
         (Magento hangs) or after a read timeout in all. Real time on purpose: the semaphore waits in it."""
         started, limit = time.monotonic(), self._http.timeout.read or float("inf")
         while not slots.acquire(timeout=self.in_flight_wait):
             now = time.monotonic()
-            if now - self._last_release >= self.in_flight_wait or now - started >= limit:
+            if now - self._last_release >= self.hang_after() or now - started >= limit:
                 return False
         return True
+
+    def hang_after(self) -> float:
+        """Seconds without any finished call after which Magento counts as hung (never more than a read timeout)."""
+        limit = self._http.timeout.read or float("inf")
+        return min(limit, max(self.in_flight_wait, HANG_FACTOR * self._typical))
+
+    def _learn_answer_time(self, seconds: float) -> None:
+        # Only answers teach: a hung Magento produces none, so its hang time stays short. Races between threads
+        # lose an update at worst.
+        previous = self._typical
+        self._typical = seconds if not previous else (1 - TYPICAL_WEIGHT) * previous + TYPICAL_WEIGHT * seconds
 
     def _attempt(self, request: _Request, attempt: int) -> tuple[httpx.Response, Any]:
         started = time.perf_counter()
@@ -356,7 +374,10 @@ class MagentoClient:
                 else:
                     self.breaker.record_success()
                     self._last_down = None
-            ms = round((time.perf_counter() - started) * 1000, 1)
+            elapsed = time.perf_counter() - started
+            if response is not None:
+                self._learn_answer_time(elapsed)
+            ms = round(elapsed * 1000, 1)
             status = response.status_code if response is not None else 0
             size = len(response.content) if response is not None else 0
             self._report(request, status=status, ms=ms, size=size, response=response, error=error, attempt=attempt)

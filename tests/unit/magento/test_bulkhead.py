@@ -109,3 +109,33 @@ def test_when_no_call_finishes_for_the_slot_wait_the_caller_gives_up_as_busy() -
         handler.release.set()
         held.result(timeout=5)
     client.close()
+
+
+def test_a_magento_slower_than_the_slot_wait_is_waited_for_not_shed() -> None:
+    # Under load Magento answers in 0.3 s, longer than the 0.1 s slot wait. With one slot, a caller waits about
+    # 0.3 s between two finished calls: slow, not hung, so all of them get their turn.
+    def slow(request: httpx.Request) -> httpx.Response:
+        threading.Event().wait(0.3)
+        return httpx.Response(PRODUCTS.status_code, headers=PRODUCTS.headers, content=PRODUCTS.content)
+
+    client = mock_client(slow, max_in_flight=1, in_flight_wait=0.1)
+    assert client.graphql(PRODUCT_QUERY, store="default").status == 200  # the process has seen Magento's pace
+    assert client.hang_after() >= 0.6, "three typical answer times"
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = [pool.submit(client.graphql, PRODUCT_QUERY, store="default") for _ in range(4)]
+        assert [f.result(timeout=10).status for f in results] == [200] * 4
+    client.close()
+
+
+def test_the_hang_time_never_exceeds_a_read_timeout_and_failures_do_not_stretch_it() -> None:
+    def refused(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    client = mock_client(refused, max_in_flight=1, in_flight_wait=0.2, read_timeout=1.0, get_retries=0)
+    for _ in range(3):
+        with pytest.raises(MagentoUnavailable):
+            client.graphql(PRODUCT_QUERY, store="default")
+    assert client.hang_after() == 0.2, "no answer, nothing learnt"
+    client._learn_answer_time(30.0)
+    assert client.hang_after() == 1.0
+    client.close()
