@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -43,9 +44,14 @@ def revalidate_webhook(request: HttpRequest) -> JsonResponse:
 def header_fragment(request: HttpRequest) -> HttpResponse:
     """The visitor's own header bits (greeting, account links, mini-cart), loaded by htmx on every page.
 
-    Cached pages hold none of this; this small response is private and never stored by anyone.
+    Cached pages hold none of this; this small response is private and never stored by anyone. It also carries
+    the visitor's pending messages (swapped out of band into ``#flash``): a redirect to a cached page — signed
+    out to the home page, a refused add back to the product — would otherwise keep its message for some later
+    private page. Private pages show their messages themselves, so none are left when this is fetched.
     """
-    response = render(request, "partials/header_personal.html", {"info": visitor.header_info(request)})
+    context = {"info": visitor.header_info(request)}
+    body = render_to_string("partials/header_personal.html", context, request)
+    response = HttpResponse(body + render_to_string("partials/flash.html", context, request))
     response["Cache-Control"] = "private, no-store"
     response["Vary"] = "Cookie"
     return response

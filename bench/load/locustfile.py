@@ -11,7 +11,8 @@ Rules:
   log (a Magento timeout, the bulkhead, an open circuit, or nothing from Magento: the storefront's own fault).
 - Error kinds: ``HTTP <status>``, ``connection error`` (no answer at all) and ``wrong content`` (a 2xx/3xx that
   is not what the step should show: no add-to-cart form, a checkout step that lands on another page, a
-  confirmation without an order number).
+  confirmation without an order number). A form that lands on the wrong page is recorded with the message the
+  shop queued for the shopper (read from the header fragment, as a browser's htmx would show it).
 - The catalogue comes from ``LOAD_CATALOG`` (JSON written by the runner from the sandbox's GraphQL), so only
   in-stock products with plenty of stock are bought and the run measures the shop, not stock-outs.
 """
@@ -45,6 +46,7 @@ ADDRESS = {
     "telephone": "5551234",
 }
 ORDER_NUMBER = re.compile(r"order number is <strong>([^<]+)</strong>")
+MESSAGE = re.compile(r'<p class="message [^"]*">([^<]+)</p>')
 
 # Side channel: columns rather than dicts keep 100k+ rows small.
 ROWS: dict[str, list[Any]] = {"t": [], "name": [], "state": [], "ms": [], "status": [], "error": [], "rid": []}
@@ -133,12 +135,19 @@ class Shopper(HttpUser):
                 return None
             landed = re.sub(r"^https?://[^/]+", "", response.url).split("?")[0]
             if lands_on is not None and landed != lands_on:
-                response.failure(f"wrong content: {name} landed on {landed}")
+                response.failure(f"wrong content: {name} landed on {landed}{self.told()}")
                 return None
             if must_contain and must_contain not in (response.text or ""):
                 response.failure(f"wrong content: {name} without {must_contain!r}")
                 return None
             return response
+
+    def told(self) -> str:
+        """The message the shop queued for this shopper (a refused add lands on a cached product page, whose
+        message comes with the header fragment), as ``": <text>"``; empty when there is none."""
+        fragment = self.client.get("/_fragment/header", name="header fragment", timeout=TIMEOUT)
+        found = MESSAGE.search(fragment.text or "") if fragment.ok else None
+        return f": {found.group(1)[:120]}" if found else ""
 
     def add_something(self) -> bool:
         item = random.choice(CATALOG["purchasable"])

@@ -103,6 +103,22 @@ def test_logout_revokes_the_token_at_magento_then_flushes_the_session(shop) -> N
     assert AccountEvent.objects.filter(event=AccountEvent.LOGOUT, email=RONI).exists()
 
 
+def test_the_signed_out_message_reaches_the_cached_home_page_through_the_header_fragment(shop) -> None:
+    client = browser()
+    sign_in(client)
+    client.post("/account/logout/")
+    home = client.get("/")
+    assert home.status_code == 200 and b"You are signed out." not in home.content, "cached HTML is the same for all"
+    assert b'<div id="flash"></div>' in home.content
+    fragment = client.get("/_fragment/header")
+    body = fragment.content.decode()
+    assert '<div id="flash" class="messages" role="status" hx-swap-oob="true">' in body
+    assert "You are signed out." in body and "Sign in" in body
+    assert fragment["Cache-Control"] == "private, no-store"
+    assert "You are signed out." not in client.get("/_fragment/header").content.decode(), "shown once"
+    assert "You are signed out." not in client.get("/cart/").content.decode(), "not kept for a later page"
+
+
 def test_logout_by_get_only_offers_the_button(shop) -> None:
     client = browser()
     sign_in(client)
