@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cart import services as cart_services
 from cart import upstream
-from cart.types import parse_cart, parse_shipping_methods
+from cart.types import Cart, parse_cart, parse_shipping_methods
 from cart.web import base_context, private_page, store_of
 from checkout import services
 from storefront import customer_session, ratelimit
@@ -77,11 +77,13 @@ def _totals(request: HttpRequest, store: str) -> dict[str, Any] | None:
     return totals
 
 
-def _guard(request: HttpRequest, store: str, step: str) -> tuple[HttpResponse | None, dict[str, Any] | None]:
+def _guard(
+    request: HttpRequest, store: str, step: str, *, cart_checked: bool = False
+) -> tuple[HttpResponse | None, dict[str, Any] | None]:
     """Redirect unless this step may be shown. A POST skips the cart check (the GET it redirects to, or
-    Magento itself, catches an empty cart), saving one call per step."""
+    Magento itself, catches an empty cart), saving one call per step; so does a view that loaded the cart."""
     totals = None
-    if request.method != "POST":
+    if request.method != "POST" and not cart_checked:
         totals = _totals(request, store)
         if totals is None:
             messages.info(request, "Your cart is empty.")
@@ -93,11 +95,20 @@ def _guard(request: HttpRequest, store: str, step: str) -> tuple[HttpResponse | 
     return None, totals
 
 
-def _page(request: HttpRequest, store: str, step: str, totals: dict[str, Any] | None, **extra: Any) -> HttpResponse:
-    if totals is None:
-        totals = _totals(request, store) or {}
+def _page(
+    request: HttpRequest,
+    store: str,
+    step: str,
+    totals: dict[str, Any] | None,
+    summary: Cart | None = None,
+    **extra: Any,
+) -> HttpResponse:
+    """One step's page; the order summary is ``summary`` when the view has the cart, else built from ``totals``
+    (read from Magento when the view has not read them)."""
     context = base_context(request, store, STEP_TITLES[step])
     locale = context["chrome"].store.locale
+    if summary is None:
+        summary = parse_cart([], totals if totals is not None else _totals(request, store) or {}, locale, {})
     signed_in = customer_session.is_signed_in(request)
     steps = [s for s in services.STEPS if not (s == "email" and signed_in)]
     context.update(
@@ -112,7 +123,7 @@ def _page(request: HttpRequest, store: str, step: str, totals: dict[str, Any] | 
             for s in steps
         ],
         state=services.state(request),
-        summary=parse_cart([], totals, locale, {}),
+        summary=summary,
         signed_in=signed_in,
         urls={s: _url(store, s) for s in STEP_PATHS},
         **extra,
@@ -299,11 +310,14 @@ def checkout_review(request: HttpRequest, store_code: str | None = None) -> Http
         # The submit we had no answer for went through: its confirmation, without the "may be placed" warning.
         list(messages.get_messages(request))
         return HttpResponseRedirect(f"{url_prefix(store)}/checkout/success", status=303)
-    redirect, totals = _guard(request, store, "review")
+    context = base_context(request, store, "")
+    cart = cart_services.load_cart(request, store, context["chrome"].store.locale)  # its totals are the summary's
+    if cart is None or cart.is_empty:
+        messages.info(request, "Your cart is empty.")
+        return _cart_redirect(store)
+    redirect, _ = _guard(request, store, "review", cart_checked=True)
     if redirect:
         return redirect
-    context = base_context(request, store, "")
-    cart = cart_services.load_cart(request, store, context["chrome"].store.locale)
     current = services.state(request)
     method_title = current.get("payment")
     for m in current.get("payment_methods") or []:
@@ -313,7 +327,8 @@ def checkout_review(request: HttpRequest, store_code: str | None = None) -> Http
         request,
         store,
         "review",
-        totals,
+        None,
+        summary=cart,
         cart=cart,
         payment_title=method_title,
         countries=cart_services.countries(store),

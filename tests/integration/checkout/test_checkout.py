@@ -68,12 +68,15 @@ def test_guest_checkout_end_to_end_shows_the_order_number_and_starts_a_fresh_car
     add(client, simple_sku(shop.url), 2)
     shop.reset_counters()
     guest_to_review(client, shop)
+    shop.reset_counters()
     review = client.get("/checkout/review")
     assert (
         review.status_code == 200
         and b"Place order" in review.content
         and review["Cache-Control"] == "private, no-store"
     )
+    assert b"2 items" in review.content and b"total-grand_total" in review.content, "the order summary"
+    assert shop.counters()["rest:GET /V1/guest-carts/:cartId/totals"] == 1, "the cart's totals are the summary's"
     placed = client.post("/checkout/place-order", headers=H)
     assert placed.status_code == 303 and placed["Location"] == "/checkout/success"
     number = order_number(client)
