@@ -197,6 +197,68 @@ def saved_addresses(request: HttpRequest, store: str) -> list[dict[str, Any]]:
     ]
 
 
+# --- cart, shipping and payment methods ---------------------------------------------------------------------
+
+
+def cart_totals(request: HttpRequest, store: str) -> dict[str, Any] | None:
+    """Magento's totals for the current cart, or None when there is no cart or it is empty."""
+    totals = cart_services.run_on_cart(request, store, upstream.totals, create=False)
+    if not totals or not totals.get("items"):
+        cart_services.set_summary(request, 0, "")
+        return None
+    return totals
+
+
+class NoMethodChosen(ValueError):
+    """The submitted shipping method is not ``carrier_method``."""
+
+
+def shipping_address(request: HttpRequest) -> dict[str, Any]:
+    """The chosen shipping address as Magento's address payload (with the checkout's e-mail)."""
+    current = state(request)
+    email = current.get("email") or customer_email(request)
+    return to_magento(current["address"], email=email, saved_id=current.get("address_id"))
+
+
+def shipping_rates(request: HttpRequest, store: str) -> list[dict[str, Any]]:
+    """Magento's shipping methods for the chosen address (rows as Magento answers them)."""
+    return upstream.estimate_shipping(cart_services.cart_ref(request, store), shipping_address(request))
+
+
+def choose_shipping_method(request: HttpRequest, store: str, code: str) -> None:
+    """Put the address and the method ``carrier_method`` on the quote (the shipping address is the billing
+    address until the payment step says otherwise) and remember the payment methods Magento answers.
+
+    Raises ``NoMethodChosen``; ``MagentoInputError`` when Magento refuses the address, after moving it back to a
+    draft with Magento's errors at its fields (the shipping step shows them); ``MagentoNotFound``."""
+    carrier, _, method = code.partition("_")
+    if not carrier or not method:
+        raise NoMethodChosen(code)
+    address = shipping_address(request)
+    try:
+        details = upstream.save_shipping_information(
+            cart_services.cart_ref(request, store), address, address, carrier, method
+        )
+    except MagentoInputError as exc:
+        current = state(request)
+        update_state(request, address=None, address_draft=current["address"], address_errors=field_errors(exc))
+        raise
+    methods = _method_rows(details.get("payment_methods"))
+    update_state(request, method=f"{carrier}_{method}", payment_methods=methods, payment="")
+
+
+def payment_methods(request: HttpRequest, store: str) -> list[dict[str, str]]:
+    """The payment methods Magento offered when the shipping method was saved, else asked for again."""
+    known = state(request).get("payment_methods")
+    if known:
+        return list(known)
+    return _method_rows(upstream.payment_methods(cart_services.cart_ref(request, store)))
+
+
+def _method_rows(rows: Any) -> list[dict[str, str]]:
+    return [{"code": str(m.get("code")), "title": str(m.get("title"))} for m in rows or [] if isinstance(m, dict)]
+
+
 # --- place order ---------------------------------------------------------------------------------------------
 
 

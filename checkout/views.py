@@ -25,7 +25,6 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cart import services as cart_services
-from cart import upstream
 from cart.types import Cart, parse_cart, parse_shipping_methods
 from cart.web import base_context, private_page, store_of
 from checkout import services
@@ -68,15 +67,6 @@ def _cart_redirect(store: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(f"{url_prefix(store)}/cart/", status=303)
 
 
-def _totals(request: HttpRequest, store: str) -> dict[str, Any] | None:
-    """Magento's totals for the current cart, or None when there is no cart or it is empty."""
-    totals = cart_services.run_on_cart(request, store, upstream.totals, create=False)
-    if not totals or not totals.get("items"):
-        cart_services.set_summary(request, 0, "")
-        return None
-    return totals
-
-
 def _guard(
     request: HttpRequest, store: str, step: str, *, cart_checked: bool = False
 ) -> tuple[HttpResponse | None, dict[str, Any] | None]:
@@ -84,7 +74,7 @@ def _guard(
     Magento itself, catches an empty cart), saving one call per step; so does a view that loaded the cart."""
     totals = None
     if request.method != "POST" and not cart_checked:
-        totals = _totals(request, store)
+        totals = services.cart_totals(request, store)
         if totals is None:
             messages.info(request, "Your cart is empty.")
             return _cart_redirect(store), None
@@ -108,7 +98,9 @@ def _page(
     context = base_context(request, store, STEP_TITLES[step])
     locale = context["chrome"].store.locale
     if summary is None:
-        summary = parse_cart([], totals if totals is not None else _totals(request, store) or {}, locale, {})
+        summary = parse_cart(
+            [], totals if totals is not None else services.cart_totals(request, store) or {}, locale, {}
+        )
     signed_in = customer_session.is_signed_in(request)
     steps = [s for s in services.STEPS if not (s == "email" and signed_in)]
     context.update(
@@ -214,35 +206,20 @@ def checkout_method(request: HttpRequest, store_code: str | None = None) -> Http
     if redirect:
         return redirect
     current = services.state(request)
-    email = current.get("email") or services.customer_email(request)
-    address = services.to_magento(current["address"], email=email, saved_id=current.get("address_id"))
-    ref = cart_services.cart_ref(request, store)
     error = ""
     if request.method == "POST":
-        carrier, _, method = request.POST.get("method", "").partition("_")
-        if not carrier or not method:
+        try:
+            services.choose_shipping_method(request, store, request.POST.get("method", ""))
+            return _redirect(store, "payment")
+        except services.NoMethodChosen:
             error = "Choose a shipping method."
-        else:
-            try:
-                details = upstream.save_shipping_information(ref, address, address, carrier, method)
-            except MagentoInputError as exc:
-                # Magento's address validation: back to the address step with the errors next to the fields.
-                services.update_state(
-                    request, address=None, address_draft=current["address"], address_errors=services.field_errors(exc)
-                )
-                messages.error(request, exc.message)
-                return _redirect(store, "shipping")
-            except MagentoNotFound as exc:
-                error = exc.message
-            else:
-                methods = [
-                    {"code": str(m.get("code")), "title": str(m.get("title"))}
-                    for m in details.get("payment_methods") or []
-                    if isinstance(m, dict)
-                ]
-                services.update_state(request, method=f"{carrier}_{method}", payment_methods=methods, payment="")
-                return _redirect(store, "payment")
-    rows = upstream.estimate_shipping(ref, address)
+        except MagentoInputError as exc:
+            # Magento's address validation: back to the address step, its errors next to the fields.
+            messages.error(request, exc.message)
+            return _redirect(store, "shipping")
+        except MagentoNotFound as exc:
+            error = exc.message
+    rows = services.shipping_rates(request, store)
     context = base_context(request, store, "")
     methods = parse_shipping_methods(
         rows,
@@ -265,10 +242,7 @@ def checkout_payment(request: HttpRequest, store_code: str | None = None) -> Htt
     if redirect:
         return redirect
     current = services.state(request)
-    methods = current.get("payment_methods") or [
-        {"code": str(m.get("code")), "title": str(m.get("title"))}
-        for m in upstream.payment_methods(cart_services.cart_ref(request, store))
-    ]
+    methods = services.payment_methods(request, store)
     errors: dict[str, str] = {}
     billing = current.get("billing") or {}
     billing_same = current.get("billing_same", True)
