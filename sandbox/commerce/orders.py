@@ -105,6 +105,7 @@ def order_json(order: Order) -> dict[str, Any]:
                 "amount_including_tax": _money(order.shipping_amount, currency),
                 "total_amount": _money(order.shipping_amount, currency),
             },
+            "subtotal": _money(order.subtotal, currency),  # 2.4.7 and 2.4.8; the two below are 2.4.8's
             "subtotal_excl_tax": _money(order.subtotal, currency),
             "subtotal_incl_tax": _money(order.subtotal, currency),
             "total_shipping": _money(order.shipping_amount, currency),

@@ -69,13 +69,16 @@ def test_orders_filter_sort_and_paging(rest: Rest, clean_sandbox: SandboxProcess
     query = """query($f: CustomerOrdersFilterInput, $p: Int, $s: Int, $sort: CustomerOrderSortInput) {
       customer { orders(filter: $f, currentPage: $p, pageSize: $s, sort: $sort) {
         total_count page_info { current_page page_size total_pages }
-        items { id number order_date status total { grand_total { value currency } }
+        items { id number order_date status
+          total { grand_total { value currency } subtotal { value } total_shipping { value } total_tax { value } }
           billing_address { firstname street } } } } }"""
     _, result = graphql(clean_sandbox, query, {"p": 1, "s": 10}, token=token)
     orders = result["data"]["customer"]["orders"]
     assert orders["total_count"] == 1
     seeded = orders["items"][0]
     assert seeded["status"] == "Complete" and seeded["total"]["grand_total"] == {"value": 114.0, "currency": "USD"}
+    parts = seeded["total"]["subtotal"]["value"] + seeded["total"]["total_shipping"]["value"]
+    assert seeded["total"]["subtotal"]["value"] > 0 and parts + seeded["total"]["total_tax"]["value"] == 114.0
     assert seeded["billing_address"]["street"] == ["6146 Honey Bluff Parkway"]
     _, filtered = graphql(clean_sandbox, query, {"f": {"number": {"eq": "nope"}}}, token=token)
     assert filtered["data"]["customer"]["orders"]["total_count"] == 0
