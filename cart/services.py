@@ -207,6 +207,10 @@ class ChooseOptions(Exception):
     """The product needs option choices the form did not carry (e.g. no size picked)."""
 
 
+class AddOutcomeUnknown(Exception):
+    """Magento got the add and did not answer (timeout, dropped connection): the product may be in the cart."""
+
+
 def product_options(store: str, sku: str) -> dict[str, Any] | None:
     key = f"cart:options:{store}:{hashlib.sha256(sku.encode()).hexdigest()[:24]}"
     found = cache.get(key)
@@ -231,7 +235,16 @@ def add_to_cart(request: HttpRequest, store: str, sku: str, qty: int, chosen: di
             options.append((int(option.get("attribute_id") or 0), int(value)))
         if missing:
             raise ChooseOptions(", ".join(missing))
-    added = run_on_cart(request, store, lambda ref: upstream.add_item(ref, sku, qty, options), create=True)
+
+    def add(ref: CartRef) -> dict[str, Any]:
+        try:
+            return upstream.add_item(ref, sku, qty, options)
+        except MagentoUnavailable as exc:
+            if exc.may_have_acted:
+                raise AddOutcomeUnknown from exc
+            raise
+
+    added = run_on_cart(request, store, add, create=True)
     if added:
         _remember_media(request, store, added, product)
     return None

@@ -6,7 +6,9 @@ Rules:
   quantity/remove changes, a status line for add-to-cart, each with the header's mini-cart swapped
   out-of-band (``#header-personal``) so the count and subtotal update without a reload.
 - Magento's own message is shown for what it refuses (stock, invalid coupon); an outage on add shows a
-  message and nothing as added. Coupon apply is rate limited (shared store) → 429 with Retry-After.
+  message and nothing as added — except when Magento got the add and did not answer (a timeout, a dropped
+  connection): then the message says the product may be in the cart, never that it was not added. Coupon
+  apply is rate limited (shared store) → 429 with Retry-After.
 - Nothing here is cacheable: ``private, no-store`` on every response.
 """
 
@@ -31,6 +33,10 @@ from storefront.stores import url_prefix
 # Attempts per client IP and per cart in the window (10 in 5 minutes unless the environment says otherwise).
 COUPON_LIMIT = (settings.RATE_LIMIT_COUPON, settings.RATE_LIMIT_WINDOW)
 MAX_QTY = 9999
+ADD_OUTCOME_UNKNOWN = (
+    "The shop did not answer in time, so the product may or may not be in your cart. Please check your cart "
+    "before adding it again."
+)
 _NOT_OPTIONS = frozenset({"sku", "qty", "variant_sku", "csrfmiddlewaretoken", "next"})
 
 
@@ -106,6 +112,9 @@ def cart_add_item(request: HttpRequest, store_code: str | None = None) -> HttpRe
         return _add_failed(request, store, f"Please choose: {exc}.", status=400)
     except (MagentoInputError, MagentoNotFound) as exc:
         return _add_failed(request, store, exc.message, status=400)
+    except services.AddOutcomeUnknown:
+        # Magento got the add and did not answer: "not added" would invite a second one.
+        return _add_failed(request, store, ADD_OUTCOME_UNKNOWN, status=503)
     except MagentoUnavailable:
         return _add_failed(request, store, "We could not add the product just now. Please try again.", status=503)
     if request.htmx:

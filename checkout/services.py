@@ -59,8 +59,6 @@ REQUIRED_FIELDS = ("firstname", "lastname", "street1", "city", "country_id", "po
 LOCK_SECONDS = 60
 PLACED_SECONDS = 86400
 WAIT_FOR_OTHER_SUBMIT = 20.0  # seconds a second submit waits for the first to finish
-# Failures after which Magento may have placed the order although we saw no answer (it got the request).
-UNKNOWN_OUTCOME = frozenset({"timeout", "dropped", "status", "garbage"})
 OUTCOME_UNKNOWN = "outcome_unknown"  # checkout-state flag: an earlier submit may have ordered
 # Magento's field names in InputException parameters → our form fields.
 MAGENTO_FIELDS = {"countryId": "country_id", "regionId": "region_id", "street": "street1", "region": "region"}
@@ -397,7 +395,7 @@ def _submit(request: HttpRequest, ref: CartRef) -> PlacedOrder:
     try:
         upstream.place_order(ref, email=email, method=str(current.get("payment")), billing=billing)
     except MagentoUnavailable as exc:
-        if exc.reason not in UNKNOWN_OUTCOME and not current.get(OUTCOME_UNKNOWN):
+        if not exc.may_have_acted and not current.get(OUTCOME_UNKNOWN):
             raise  # nothing reached Magento (busy, circuit open, no connection), now or before: nothing ordered
         return _recover(request, ref, email, exc)
     except MagentoNotFound as exc:

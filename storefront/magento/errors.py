@@ -103,6 +103,10 @@ def _scrub(value: Any, secret: str) -> Any:
     return value
 
 
+# Failures after which Magento may have acted on a write although we saw no answer: the request reached it.
+MAY_HAVE_ACTED = frozenset({"timeout", "dropped", "status", "garbage"})
+
+
 class MagentoUnavailable(MagentoError):
     """Magento is down or answered nonsense. ``reason`` says which, for logs, metrics and /readyz.
 
@@ -130,6 +134,11 @@ class MagentoUnavailable(MagentoError):
         # Also true for a fast failure (circuit open) while the last real answer was the maintenance page, so
         # shoppers keep seeing "down for maintenance" for the whole window, not a generic outage page.
         self.maintenance = maintenance or reason == "maintenance"
+
+    @property
+    def may_have_acted(self) -> bool:
+        """Magento got the request and may have carried it out (a write must not be reported as not done)."""
+        return self.reason in MAY_HAVE_ACTED
 
     def __repr__(self) -> str:
         return (

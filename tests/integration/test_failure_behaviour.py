@@ -298,6 +298,29 @@ def test_slow_magento_times_out_opens_the_circuit_and_then_fails_fast(
     assert wait_until(lambda: httpx.get(f"{shop.url}{paths[-1]}").status_code == 200, timeout=BREAKER_RESET + 5)
 
 
+def test_an_add_that_magento_made_without_answering_in_time_is_not_reported_as_not_added(
+    shop: StorefrontProcess, magento: SandboxProcess, catalog: Catalog
+) -> None:
+    client = browser()
+    first = client.post(f"{shop.url}/cart/add", data={"sku": catalog.skus[3], "qty": "1"})
+    assert first.status_code == 303 and first.headers["Location"] == "/cart/"
+    # Magento takes the next add but answers after the storefront's read timeout (it still stores the line).
+    magento.fault(path=r"/V1/guest-carts/[^/]+/items$", latency_ms=int((READ_TIMEOUT + 0.5) * 1000), times=1)
+    swapped = client.post(
+        f"{shop.url}/cart/add", data={"sku": catalog.skus[4], "qty": "1"}, headers={"HX-Request": "true"}
+    )
+    assert swapped.status_code == 200 and 'role="alert"' in swapped.text
+    assert "may or may not be in your cart" in swapped.text and "could not add" not in swapped.text
+    # The message was right to hedge: once Magento finishes, the line is there.
+    assert wait_until(lambda: cart_lines(client, shop) == 2, timeout=5)
+    # A refusal before anything reached Magento (the circuit open, no connection) still says "not added".
+    kill_hard(magento)
+    refused = client.post(
+        f"{shop.url}/cart/add", data={"sku": catalog.skus[5], "qty": "1"}, headers={"HX-Request": "true"}
+    )
+    assert "We could not add the product just now" in refused.text
+
+
 def test_a_hanging_magento_does_not_exhaust_the_worker(
     shop: StorefrontProcess, patient_storefront: StorefrontProcess, magento: SandboxProcess, catalog: Catalog
 ) -> None:
