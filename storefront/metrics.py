@@ -76,6 +76,12 @@ CIRCUIT_STATE = Gauge(
     multiprocess_mode="livemax",
 )
 CIRCUIT_VALUES = {"closed": 0, "half_open": 1, "open": 2}
+LOCAL_COPY_BYTES = Gauge(
+    "storefront_pagecache_local_copy_bytes",
+    "Bytes of page bodies this process keeps as copies of the shared page cache (bounded by "
+    "PAGECACHE_LOCAL_BYTES), per live worker: a soak tells their bounded growth from a leak by it.",
+    multiprocess_mode="liveall",
+)
 
 CACHE_STATES = frozenset({"HIT", "STALE", "MISS", "ERROR", "BYPASS"})
 _STATUS_CLASS = {n: f"{n}xx" for n in range(1, 6)}
@@ -181,6 +187,10 @@ def count_refresh(result: str) -> None:
 
 def set_circuit_state(state: str) -> None:
     CIRCUIT_STATE.set(CIRCUIT_VALUES.get(state, 2))
+
+
+def set_local_copy_bytes(size: int) -> None:
+    LOCAL_COPY_BYTES.set(size)
 
 
 # --- exposition ------------------------------------------------------------------------------------------

@@ -111,6 +111,9 @@ def summarize(
     # one minute, whichever is longer: caches fill and imports settle there).
     warm = started + max(60.0, (ended - started) * 0.1)
     per_worker: dict[str, list[tuple[float, float]]] = {}
+    # The same without the page copies each worker reported (``copies``, MB by pid): those are bounded by
+    # PAGECACHE_LOCAL_BYTES and fill for a long while, so what is left is what could leak.
+    per_worker_net: dict[str, list[tuple[float, float]]] = {}
     series = []
     for sample in samples:
         total = sum(sample["workers"].values())
@@ -123,13 +126,17 @@ def summarize(
             }
         )
         if sample["t"] >= warm:
+            copies = sample.get("copies") or {}
             for pid, mb in sample["workers"].items():
                 per_worker.setdefault(pid, []).append((sample["t"], mb))
+                per_worker_net.setdefault(pid, []).append((sample["t"], mb - copies.get(pid, 0.0)))
     slopes = {pid: slope_per_hour(points) for pid, points in per_worker.items()}
     # Caches (local page copies, connection pools) fill during the first part of a run; a leak keeps growing.
     # So "flat" is judged on the second half of the run, and the whole-run slope is reported beside it.
     half = started + (ended - started) / 2
     late_slopes = {pid: slope_per_hour([p for p in points if p[0] >= half]) for pid, points in per_worker.items()}
+    late_net = {pid: slope_per_hour([p for p in points if p[0] >= half]) for pid, points in per_worker_net.items()}
+    last_copies = next((s.get("copies") for s in reversed(samples) if s.get("copies")), None) or {}
     loads = [s["load1"] for s in samples]
 
     seen = [o["number"] for o in raw["orders"]]
@@ -173,6 +180,13 @@ def summarize(
             "slope_second_half_mb_per_hour": {
                 pid: (round(v, 2) if v is not None else None) for pid, v in late_slopes.items()
             },
+            # None when the workers reported no page copies (an older storefront, or no Redis).
+            "slope_second_half_without_copies_mb_per_hour": (
+                {pid: (round(v, 2) if v is not None else None) for pid, v in late_net.items()}
+                if any(s.get("copies") for s in samples)
+                else None
+            ),
+            "copies_end_mb": {pid: round(mb, 1) for pid, mb in last_copies.items()},
         },
         "load1": {
             "mean": round(sum(loads) / len(loads), 2) if loads else None,

@@ -28,7 +28,11 @@ def verdict(name: str, r: dict[str, Any]) -> tuple[bool, list[str]]:
     if r["orders"]["duplicates"]:
         problems.append(f"{len(r['orders']['duplicates'])} duplicate confirmations")
     if name == "soak":
-        slopes = [v for v in r["rss"]["slope_second_half_mb_per_hour"].values() if v is not None]
+        # Judged without the page copies when the workers reported them: their growth is bounded by design.
+        judged = (
+            r["rss"].get("slope_second_half_without_copies_mb_per_hour") or r["rss"]["slope_second_half_mb_per_hour"]
+        )
+        slopes = [v for v in judged.values() if v is not None]
         if slopes and max(slopes) > RSS_SLOPE_LIMIT:
             problems.append(f"worker RSS grows {max(slopes):.0f} MB/h")
         creep = r["error_creep"]
@@ -167,19 +171,26 @@ def write_report(results: dict[str, Any], out: Path) -> None:
         "",
         "## Worker memory (RSS, sum over gunicorn workers)",
         "",
-        "Slope per worker (least squares, MB/hour) after the warm-up and over the second half of the run; the soak "
-        f"passes at ≤ {RSS_SLOPE_LIMIT:.0f} MB/hour per worker over its second half (caches fill before that).",
+        "Slope per worker (least squares, MB/hour) after the warm-up and over the second half of the run. Each "
+        "worker's copies of cached pages (`storefront_pagecache_local_copy_bytes`, read from /metrics with every "
+        "sample) fill towards `PAGECACHE_LOCAL_BYTES` for a long while, by design; the soak passes at ≤ "
+        f"{RSS_SLOPE_LIMIT:.0f} MB/hour per worker over its second half once they are taken out (the RSS slope "
+        "itself when no worker reported them).",
         "",
-        "| scenario | start MB | end MB | max MB | slope per worker after warm-up (MB/h) | second half (MB/h) |",
-        "|---|---:|---:|---:|---|---|",
+        "| scenario | start MB | end MB | max MB | slope per worker after warm-up (MB/h) | second half (MB/h) "
+        "| page copies at the end (MB) | second half without the copies (MB/h) |",
+        "|---|---:|---:|---:|---|---|---|---|",
     ]
     for name, r in runs.items():
         rss = r["rss"]
         slopes = ", ".join(f"{v:+.1f}" for v in rss["slope_mb_per_hour"].values() if v is not None) or "n/a"
         late = ", ".join(f"{v:+.1f}" for v in rss["slope_second_half_mb_per_hour"].values() if v is not None)
+        net = rss.get("slope_second_half_without_copies_mb_per_hour") or {}
+        net_text = ", ".join(f"{v:+.1f}" for v in net.values() if v is not None)
+        copies = ", ".join(f"{v:.1f}" for v in (rss.get("copies_end_mb") or {}).values())
         lines.append(
             f"| {name} | {_ms(rss['workers_start_mb'])} | {_ms(rss['workers_end_mb'])} "
-            f"| {_ms(rss['workers_max_mb'])} | {slopes} | {late or 'n/a'} |"
+            f"| {_ms(rss['workers_max_mb'])} | {slopes} | {late or 'n/a'} | {copies or 'n/a'} | {net_text or 'n/a'} |"
         )
     lines += [
         "",

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
@@ -142,8 +143,23 @@ def worker_rss(master: int) -> dict[int, float]:
     return sizes
 
 
+def page_copies(shop: StorefrontProcess) -> dict[str, float]:
+    """MB of page copies each live worker keeps (``storefront_pagecache_local_copy_bytes`` by pid, from the
+    storefront's /metrics, which answers 127.0.0.1); empty when the scrape fails."""
+    try:
+        text = httpx.get(f"{shop.url}/metrics", timeout=5, headers={"Connection": "close"}).text
+    except httpx.HTTPError:
+        return {}
+    copies: dict[str, float] = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == "storefront_pagecache_local_copy_bytes" and "pid" in sample.labels:
+                copies[sample.labels["pid"]] = round(sample.value / 1024 / 1024, 2)
+    return copies
+
+
 class Sampler(threading.Thread):
-    """Every few seconds: each worker's RSS, the sandbox's RSS and the load average."""
+    """Every few seconds: each worker's RSS and page copies, the sandbox's RSS and the load average."""
 
     def __init__(self, shop: StorefrontProcess, sandbox: SandboxProcess) -> None:
         super().__init__(daemon=True)
@@ -159,6 +175,7 @@ class Sampler(threading.Thread):
                 {
                     "t": time.time(),
                     "workers": {str(k): round(v, 1) for k, v in worker_rss(self.shop.process.pid).items()},
+                    "copies": page_copies(self.shop),
                     # The sandbox pid is its gunicorn master; the work (and the memory) is in its workers.
                     "sandbox_mb": round(sum(worker_rss(sandbox_pid).values()), 1) if sandbox_pid else None,
                     "load1": os.getloadavg()[0],

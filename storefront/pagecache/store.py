@@ -8,7 +8,8 @@ Two implementations with one interface:
   timeout), ``b:<key>`` back-off marker, ``events`` the pub/sub channel every put and purge is announced on.
   Each process keeps copies of the bodies it fetched. While its subscription to ``events`` is live it serves
   them without asking Redis (a put or purge anywhere reaches it within milliseconds); while it is not, it
-  re-reads ``m:`` and ``p:`` on every request, so a new render or a purge is never missed.
+  re-reads ``m:`` and ``p:`` on every request, so a new render or a purge is never missed. The copies' size
+  is published as ``storefront_pagecache_local_copy_bytes`` (per worker), so memory can be told apart from it.
 - ``LocalStore`` (embedded default): the same in process memory, bounded, for one worker with threads.
 
 Rules: this module does I/O only — no HTTP, no rendering decisions. A Redis failure never raises to the
@@ -27,6 +28,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Protocol
 
+from storefront import metrics
 from storefront.pagecache.entry import Entry, clock
 
 log = logging.getLogger("storefront.pagecache")
@@ -190,6 +192,7 @@ class LocalCopies:
             while self._bytes > self._max and self._items:
                 old_key, _ = next(iter(self._items.items()))
                 self._drop(old_key)
+            metrics.set_local_copy_bytes(self._bytes)
 
     def _drop(self, key: str) -> None:
         old = self._items.pop(key, None)
@@ -209,6 +212,7 @@ class LocalCopies:
             found = self._items.get(key)
             if found is not None and found[0].created_at != created_at:
                 self._drop(key)
+                metrics.set_local_copy_bytes(self._bytes)
 
     def on_soft_purge(self, keys: list[str], at: float) -> None:
         with self._mutex:
@@ -225,6 +229,7 @@ class LocalCopies:
             for key in keys:
                 self._touch(key)
                 self._drop(key)
+            metrics.set_local_copy_bytes(self._bytes)
 
     def clear(self) -> None:
         with self._mutex:
@@ -233,6 +238,7 @@ class LocalCopies:
             self._items.clear()
             self._touched.clear()
             self._bytes = 0
+            metrics.set_local_copy_bytes(0)
 
 
 class Invalidations:

@@ -97,6 +97,14 @@ def test_counts_are_summed_across_workers(fresh: StorefrontProcess, clean_sandbo
         assert delta("storefront_upstream_duration_seconds_count", operation="CatalogRoute", status="200") == 1
     assert clean_sandbox.counters().get("graphql:HomePage", 0) == 1
     assert not any("no-such-page" in str(labels) for _, labels in after), "a path never becomes a label"
+    # A worker that served the page from Redis keeps a copy and says how many bytes its copies hold, per pid
+    # (the load suite's soak subtracts them from the worker's RSS).
+    copies = {
+        dict(labels)["pid"]: value for (name, labels), value in after.items()
+        if name == "storefront_pagecache_local_copy_bytes"
+    }  # fmt: skip
+    assert copies and max(copies.values()) >= len(first.content), copies
+    assert all(size <= 64 * 1024 * 1024 for size in copies.values()), "bounded by PAGECACHE_LOCAL_BYTES"
 
 
 def test_circuit_gauge_opens_while_magento_fails_and_closes_after(fresh: StorefrontProcess, clean_sandbox) -> None:

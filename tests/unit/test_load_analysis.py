@@ -113,6 +113,25 @@ def test_a_growing_worker_fails_the_soak_and_a_flat_one_passes() -> None:
     assert verdict("soak", run(rows(), samples=samples(0)))[0] is True
 
 
+def test_the_soak_judges_memory_without_the_page_copies_the_workers_report() -> None:
+    def samples(leak_mb_per_hour: float) -> list[dict[str, Any]]:
+        # The copies grow 120 MB/h (filling towards their bound); the rest of the worker grows by ``leak``.
+        out = []
+        for s in range(0, 301, 5):
+            copies = 120 * s / 3600
+            rss = 100 + copies + leak_mb_per_hour * s / 3600
+            out.append({"t": START + s, "workers": {"7": rss}, "copies": {"7": copies}, "sandbox_mb": 50.0, "load1": 1})
+        return out
+
+    filling = run(rows(), samples=samples(0))
+    assert round(filling["rss"]["slope_second_half_mb_per_hour"]["7"]) == 120, "the RSS itself grows"
+    assert round(filling["rss"]["slope_second_half_without_copies_mb_per_hour"]["7"]) == 0
+    assert filling["rss"]["copies_end_mb"] == {"7": 10.0}
+    assert verdict("soak", filling)[0] is True, "bounded copies filling up are not a leak"
+    leaking = run(rows(), samples=samples(60))
+    assert verdict("soak", leaking) == (False, ["worker RSS grows 60 MB/h"])
+
+
 def test_error_creep_compares_the_last_third_with_the_first() -> None:
     late = [(START + 250 + i, "search", "-", 1.0, 429, "HTTP 429") for i in range(10)]
     result = run(rows((START + 10, "search", "-", 1.0, 429, "HTTP 429"), *late))
