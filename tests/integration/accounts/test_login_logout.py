@@ -109,10 +109,10 @@ def test_the_signed_out_message_reaches_the_cached_home_page_through_the_header_
     client.post("/account/logout/")
     home = client.get("/")
     assert home.status_code == 200 and b"You are signed out." not in home.content, "cached HTML is the same for all"
-    assert b'<div id="flash"></div>' in home.content
+    assert b'<div id="flash" class="messages" role="status"></div>' in home.content, "a live region, empty"
     fragment = client.get("/_fragment/header")
     body = fragment.content.decode()
-    assert '<div id="flash" class="messages" role="status" hx-swap-oob="true">' in body
+    assert '<div id="flash" hx-swap-oob="innerHTML">' in body, "filled into the live region already there"
     assert "You are signed out." in body and "Sign in" in body
     assert fragment["Cache-Control"] == "private, no-store"
     assert "You are signed out." not in client.get("/_fragment/header").content.decode(), "shown once"
