@@ -182,9 +182,7 @@ def summarize(
             },
             # None when the workers reported no page copies (an older storefront, or no Redis).
             "slope_second_half_without_copies_mb_per_hour": (
-                {pid: (round(v, 2) if v is not None else None) for pid, v in late_net.items()}
-                if any(s.get("copies") for s in samples)
-                else None
+                {pid: (round(v, 2) if v is not None else None) for pid, v in late_net.items()} if last_copies else None
             ),
             "copies_end_mb": {pid: round(mb, 1) for pid, mb in last_copies.items()},
         },

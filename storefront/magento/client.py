@@ -325,17 +325,19 @@ class MagentoClient:
     def _take_slot(self, slots: threading.BoundedSemaphore) -> bool:
         """A slot, waiting while calls keep finishing; ``False`` once none has finished for the hang time
         (Magento hangs) or after a read timeout in all. Real time on purpose: the semaphore waits in it."""
-        started, limit = time.monotonic(), self._http.timeout.read or float("inf")
+        started = time.monotonic()
         while not slots.acquire(timeout=self.in_flight_wait):
             now = time.monotonic()
-            if now - self._last_release >= self.hang_after() or now - started >= limit:
+            if now - self._last_release >= self.hang_after() or now - started >= self._read_limit():
                 return False
         return True
 
     def hang_after(self) -> float:
         """Seconds without any finished call after which Magento counts as hung (never more than a read timeout)."""
-        limit = self._http.timeout.read or float("inf")
-        return min(limit, max(self.in_flight_wait, HANG_FACTOR * self._typical))
+        return min(self._read_limit(), max(self.in_flight_wait, HANG_FACTOR * self._typical))
+
+    def _read_limit(self) -> float:
+        return self._http.timeout.read or float("inf")
 
     def _learn_answer_time(self, seconds: float) -> None:
         # Only answers teach: a hung Magento produces none, so its hang time stays short. Races between threads
