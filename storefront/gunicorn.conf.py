@@ -17,6 +17,8 @@ connections, so the proxy, not gunicorn, closes idle ones (no race on a half-clo
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
 import shutil
@@ -37,6 +39,25 @@ max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def _cap_malloc_arenas() -> None:
+    """glibc gives each thread that mallocs its own arena (up to 8 per core); with ``threads`` per worker that
+    is tens of MB per worker held in arenas a GIL-bound process gains nothing from (docs/load.md: about 12 MB
+    per worker less with two). Set here, in the master before it forks, the cap holds in every worker.
+    ``MALLOC_ARENA_MAX`` in the environment wins (glibc reads it itself); other C libraries are left alone."""
+    wanted = os.environ.get("GUNICORN_MALLOC_ARENAS", "2").strip()
+    if os.environ.get("MALLOC_ARENA_MAX") or wanted in ("", "0"):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(_M_ARENA_MAX, int(wanted))
+    except (OSError, AttributeError, ValueError):
+        pass  # not glibc: nothing to cap
+
+
+_M_ARENA_MAX = -8  # <malloc.h>
+_cap_malloc_arenas()
 
 
 def _metrics_dir() -> str | None:

@@ -60,11 +60,17 @@ def _parse_windows(raw: tuple[str, ...]) -> Windows | None:
 
 @lru_cache(maxsize=4096)
 def _resolve(urlconf: str, path: str) -> ResolverMatch | None:
-    """URL resolution, remembered per path: on a HIT it is most of the routing cost."""
+    """URL resolution, remembered per path: on a HIT it is most of the routing cost.
+
+    The match keeps no ``tried`` list (every pattern tried before this one, which Django only needs for its
+    debug 404 page): 4096 remembered paths would otherwise hold a copy of it each.
+    """
     try:
-        return resolve(path, urlconf)
+        match = resolve(path, urlconf)
     except Resolver404:
         return None
+    match.tried = None
+    return match
 
 
 def lock_timeout() -> float:
