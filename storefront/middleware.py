@@ -8,11 +8,14 @@ Rules:
   class — the page cache sits inside this middleware, so HITs are counted too.
 - Views never catch Magento outages themselves: ``MagentoUnavailable`` becomes the friendly 503 page with
   ``Retry-After`` here; ``MagentoNotFound`` becomes the 404 page; ``MagentoAuthError`` drops the customer's
-  token and sends them to log in again with the page they wanted kept in ``next``.
+  token and sends them to log in again with the page they wanted kept in ``next``. Any other Magento error a
+  view did not handle (an "internal" GraphQL error, a 403 from a firewall in front of Magento, an unexpected
+  4xx) is logged as an error and also gets the friendly 503, never a 500.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import uuid
@@ -27,11 +30,13 @@ from storefront import customer_session, logs, metrics
 from storefront.magento import calls
 from storefront.magento.errors import (
     MagentoAuthError,
+    MagentoError,
     MagentoNotFound,
     MagentoRateLimited,
     MagentoUnavailable,
 )
 
+log = logging.getLogger("storefront.magento")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
@@ -97,6 +102,15 @@ class MagentoErrorMiddleware:
             return render(request, "404.html", {"search_query": ""}, status=404)
         if isinstance(exc, MagentoAuthError):
             return session_expired_response(request)
+        if isinstance(exc, MagentoError):
+            log.error(
+                "unhandled %s from Magento (operation=%s status=%s) on %s",
+                type(exc).__name__,
+                exc.operation,
+                exc.status,
+                request.path_info,
+            )
+            return unavailable_response(request, exc)
         return None
 
 

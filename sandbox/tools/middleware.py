@@ -4,7 +4,8 @@ Rules: ``/sandbox/...`` is never faulted nor counted; GraphQL calls count as ``g
 (fallback: the first root field), REST calls as ``rest:<METHOD> /V1/<route template>`` when the REST
 router named the route (``state.set_operation``), else ``rest:<METHOD> <path without store code>``.
 Fault answers imitate what Magento (or its web server) sends: a masked 500, the 503 maintenance page,
-429 with Retry-After.
+429 with Retry-After, and (``resolver_error``) GraphQL's 200 with the root field null and a masked
+"Internal server error" of category ``internal`` (REST answers that fault with the masked 500).
 """
 
 from __future__ import annotations
@@ -32,28 +33,36 @@ MAINTENANCE_HTML = (
 )
 
 
-def graphql_operation(request: HttpRequest) -> str | None:
-    """operationName of a GraphQL request, else its first root field (cheap, no full parse)."""
-    name: str | None = None
-    query = ""
+def _graphql_request(request: HttpRequest) -> tuple[str | None, str]:
+    """(operationName, query text) of a GraphQL request, from the query string or the JSON body."""
     if request.method == "GET":
-        name = request.GET.get("operationName")
-        query = request.GET.get("query", "")
-    elif request.method == "POST":
+        return request.GET.get("operationName"), request.GET.get("query", "")
+    if request.method == "POST":
         try:
             body = json.loads(request.body or b"{}")
         except ValueError:
-            return None
+            return None, ""
         if isinstance(body, dict):
             name = body.get("operationName") if isinstance(body.get("operationName"), str) else None
             query = body.get("query") if isinstance(body.get("query"), str) else ""
+            return name, query
+    return None, ""
+
+
+def _first_root_field(query: str) -> str | None:
+    match = _FIRST_FIELD.search(query or "")
+    return match.group(1) if match else None
+
+
+def graphql_operation(request: HttpRequest) -> str | None:
+    """operationName of a GraphQL request, else its first root field (cheap, no full parse)."""
+    name, query = _graphql_request(request)
     if name:
         return name
     named = _NAMED_OPERATION.match(query or "")
     if named:
         return named.group(1)
-    match = _FIRST_FIELD.search(query or "")
-    return match.group(1) if match else None
+    return _first_root_field(query)
 
 
 def _rest_key(request: HttpRequest) -> str:
@@ -68,6 +77,8 @@ def _fault_response(request: HttpRequest, fault: state.Fault, is_graphql: bool) 
     if fault.hang:
         # Hold the request until the client gives up (bounded so threads come back eventually).
         time.sleep(fault.hang_seconds)
+    if fault.resolver_error:
+        return _resolver_error(request) if is_graphql else _masked_error(False)
     if fault.status:
         return _status_response(fault, is_graphql)
     if fault.error_rate and _rng.random() < fault.error_rate:
@@ -94,6 +105,16 @@ def _status_response(fault: state.Fault, is_graphql: bool) -> HttpResponse:
     if fault.retry_after is not None:
         response["Retry-After"] = str(fault.retry_after)
     return response
+
+
+def _resolver_error(request: HttpRequest) -> HttpResponse:
+    """A resolver threw something unexpected: Magento still answers 200, the root field null, the error masked."""
+    field = _first_root_field(_graphql_request(request)[1])
+    body = {
+        "errors": [{"message": "Internal server error", "extensions": {"category": "internal"}}],
+        "data": {field: None} if field else None,
+    }
+    return JsonResponse(body, status=200)
 
 
 def _masked_error(is_graphql: bool, status: int = 500) -> HttpResponse:

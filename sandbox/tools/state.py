@@ -35,6 +35,7 @@ class Fault:
     status: int | None = None
     retry_after: int | None = None
     hang: bool = False
+    resolver_error: bool = False
     hang_seconds: float = HANG_LIMIT_SECONDS
     times: int | None = None
 

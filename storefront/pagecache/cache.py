@@ -30,7 +30,7 @@ from django.urls import Resolver404, ResolverMatch, resolve
 
 from storefront import metrics
 from storefront.magento import calls
-from storefront.magento.errors import MagentoNotFound, MagentoRateLimited, MagentoUnavailable
+from storefront.magento.errors import MagentoError, MagentoNotFound, MagentoRateLimited, MagentoUnavailable
 from storefront.middleware import unavailable_response
 from storefront.pagecache import preview
 from storefront.pagecache.entry import Entry, State, UpstreamTiming, Windows, clock
@@ -97,7 +97,11 @@ def cache_key(request: HttpRequest, match: ResolverMatch) -> str | None:
 def render_view(scrubbed: HttpRequest, match: ResolverMatch) -> HttpResponse:
     """Run the view on the scrubbed request; Magento's "not found" becomes the (cacheable) 404 page.
 
-    ``MagentoUnavailable`` and ``MagentoRateLimited`` propagate: the caller decides between stale and 503.
+    Every other ``MagentoError`` propagates and is a failed render (the ERROR state): the caller serves the
+    stale copy or the friendly 503. Besides Magento being down or rate limiting, that is an answer the page
+    cannot be built from: an "internal" GraphQL error without data, a 403 from a firewall in front of Magento,
+    an unexpected 4xx. Those are logged as errors (``unexpected_failure``): they point at a bug or a setup
+    problem, not at load.
     """
     try:
         response = match.func(scrubbed, *match.args, **match.kwargs)
@@ -106,6 +110,18 @@ def render_view(scrubbed: HttpRequest, match: ResolverMatch) -> HttpResponse:
     except (MagentoNotFound, Http404):
         response = render(scrubbed, "404.html", {"search_query": ""}, status=404)
     return response
+
+
+def unexpected_failure(request: HttpRequest, exc: MagentoError) -> None:
+    """Log a render that failed for another reason than Magento being down or rate limiting."""
+    if not isinstance(exc, MagentoUnavailable | MagentoRateLimited):
+        log.error(
+            "render failed: %s from Magento (operation=%s status=%s) on %s",
+            type(exc).__name__,
+            exc.operation,
+            exc.status,
+            request.path_info,
+        )
 
 
 def build_entry(scrubbed: HttpRequest, match: ResolverMatch, page_type: str) -> tuple[HttpResponse, Entry | None]:
@@ -259,7 +275,8 @@ def serve(request: HttpRequest, match: ResolverMatch, page_type: str) -> HttpRes
         scrubbed = scrubbed_request(request)
         try:
             return bypass_headers(render_view(scrubbed, match))
-        except (MagentoUnavailable, MagentoRateLimited) as exc:
+        except MagentoError as exc:
+            unexpected_failure(request, exc)
             return unavailable_response(scrubbed, exc)
 
     store = get_store()
@@ -295,7 +312,8 @@ def serve(request: HttpRequest, match: ResolverMatch, page_type: str) -> HttpRes
             response, entry = build_entry(scrubbed, match, page_type)
             if entry is not None:
                 store.put(key, entry)  # stored before the lock goes, so nobody renders it twice
-        except (MagentoUnavailable, MagentoRateLimited) as exc:
+        except MagentoError as exc:
+            unexpected_failure(request, exc)
             store.set_backoff(key, settings.PAGECACHE_ERROR_BACKOFF)
             return _serve_error(request, stale, exc)
         finally:
@@ -342,7 +360,8 @@ def refresh_path(request: HttpRequest, path: str) -> bool:
         if entry is not None:
             store.put(key, entry)
         return entry is not None
-    except (MagentoUnavailable, MagentoRateLimited):
+    except MagentoError as exc:
+        unexpected_failure(synthetic, exc)
         return False
     finally:
         store.release(key, owner)

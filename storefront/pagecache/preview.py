@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import ResolverMatch
 
 from storefront.magento import calls
-from storefront.magento.errors import MagentoRateLimited, MagentoUnavailable
+from storefront.magento.errors import MagentoError
 from storefront.middleware import unavailable_response
 from storefront.pagecache.entry import Entry, State, clock
 
@@ -58,7 +58,7 @@ def previewer(request: HttpRequest) -> Previewer | None:
 
 def serve_preview(request: HttpRequest, match: ResolverMatch, page_type: str, who: Previewer) -> HttpResponse:
     # Imported here: cache.py imports this module for the middleware.
-    from storefront.pagecache.cache import cache_key, render_view, windows_for
+    from storefront.pagecache.cache import cache_key, render_view, unexpected_failure, windows_for
     from storefront.pagecache.scrub import scrubbed_request
     from storefront.pagecache.store import get_store
 
@@ -67,7 +67,8 @@ def serve_preview(request: HttpRequest, match: ResolverMatch, page_type: str, wh
     started = time.perf_counter()
     try:
         response = render_view(scrubbed, match)
-    except (MagentoUnavailable, MagentoRateLimited) as exc:
+    except MagentoError as exc:
+        unexpected_failure(request, exc)
         response = unavailable_response(scrubbed, exc)
     finally:
         upstream = calls.recorded_calls()

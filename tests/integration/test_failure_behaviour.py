@@ -10,6 +10,8 @@ Redis scenarios, its own redis-server. The knobs that govern failure are set sma
   during a burst.
 - 429 from Magento: a small Retry-After is waited out and retried, a large one becomes a 503.
 - Magento's maintenance 503: the maintenance variant of the page.
+- Magento answers, but nothing a page can be built from (a resolver's "internal" error, a firewall's 403, an
+  unexpected 4xx): the stale copy or the friendly 503, never a 500.
 - Redis down: pages still render (uncached), nobody is logged out, nothing answers 500; recovery without restart.
 
 Every response is also checked for a sensible ``Cache-Control``: error pages are never cacheable downstream.
@@ -386,6 +388,38 @@ def test_magento_maintenance_shows_the_maintenance_page(
         assert_friendly_503(page, maintenance=True)
         assert page.headers["Retry-After"] == "120", "Magento's own estimate is passed on"
     assert magento.counters()["total"] < len(paths), "the circuit opened during the maintenance window"
+
+
+# --- 4b. Magento answers, but nothing a page can be built from --------------------------------------------------
+
+
+def test_a_magento_error_no_page_can_be_built_from_is_a_stale_copy_or_a_friendly_503_never_a_500(
+    shop: StorefrontProcess, magento: SandboxProcess, catalog: Catalog
+) -> None:
+    """A resolver that throws (200, root field null, "internal"), a firewall's 403, an unexpected 4xx."""
+    warm = httpx.get(f"{shop.url}{catalog.category_path}")
+    assert warm.status_code == 200
+    time.sleep(2.2)  # past fresh + stale-while-revalidate: the next request renders, and that render fails
+    magento.fault(path="^/graphql", resolver_error=True)
+    stale = httpx.get(f"{shop.url}{catalog.category_path}")
+    assert stale.status_code == 200 and stale.headers["X-Cache"] == "STALE"
+    assert catalog.category_name in stale.text
+    assert_friendly_503(httpx.get(f"{shop.url}/search?q=resolver+fault+{time.monotonic_ns()}"))
+    magento.clear_faults()
+
+    for status in (403, 413):
+        magento.fault(path="^/graphql", status=status)
+        assert_friendly_503(httpx.get(f"{shop.url}/search?q=status+{status}+{time.monotonic_ns()}"))
+        magento.clear_faults()
+
+    shopper = browser()
+    sign_in(shopper, shop)
+    for fault in ({"resolver_error": True}, {"status": 403}):
+        magento.fault(path="^/graphql", operation="AccountDashboard", **fault)
+        assert_friendly_503(shopper.get(f"{shop.url}/account/"))
+        magento.clear_faults()
+    account = shopper.get(f"{shop.url}/account/")
+    assert account.status_code == 200 and DEMO_EMAIL in account.text, "the shopper is still signed in"
 
 
 def guest_to_review(client: httpx.Client, site: str, sku: str) -> None:

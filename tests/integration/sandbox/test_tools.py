@@ -53,6 +53,18 @@ def test_error_rate_gives_magento_masked_500(clean_sandbox: SandboxProcess) -> N
     assert graphql(clean_sandbox).status_code == 200
 
 
+def test_resolver_error_is_magentos_200_with_the_root_field_null(clean_sandbox: SandboxProcess) -> None:
+    clean_sandbox.fault(path="^/graphql", resolver_error=True)
+    response = graphql(clean_sandbox)
+    assert response.status_code == 200
+    assert response.json() == {
+        "errors": [{"message": "Internal server error", "extensions": {"category": "internal"}}],
+        "data": {"storeConfig": None},
+    }
+    rest = httpx.get(f"{clean_sandbox.url}/rest/V1/directory/currency", timeout=5)
+    assert rest.status_code == 200, "the fault was only for /graphql"
+
+
 def test_fault_can_target_one_operation(clean_sandbox: SandboxProcess) -> None:
     clean_sandbox.fault(path="^/graphql", operation="StoreInfo", status=503)
     assert graphql(clean_sandbox).status_code == 503
