@@ -41,6 +41,26 @@ class OneLineException(logging.Filter):
         return True
 
 
+class RequestScrubber(logging.Filter):
+    """For Django's own lines (``django.request``, ``django.security.*``), which pass the request along: the
+    request object would be written as its full URL, query string included (a password-reset token, a search
+    term). The line keeps the request id instead, and the path in its message has its variable parts as their
+    URL-pattern names (``/account/orders/<number>/``); the access line with the same request id has the rest."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        if request is None:
+            return True
+        del record.request
+        if not isinstance(request, HttpRequest):
+            return True
+        record.request_id = getattr(request, "request_id", "")
+        masked = _masked_path(request, getattr(request, "resolver_match", None))
+        if isinstance(record.args, tuple) and masked != request.path:
+            record.args = tuple(masked if arg == request.path else arg for arg in record.args)
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         data: dict[str, object] = {
@@ -89,10 +109,15 @@ def log_request(
 
 
 def _logged_path(request: HttpRequest, response: HttpResponse, match: object) -> str:
-    path = request.path
     if match is None or "private" not in response.get("Cache-Control", ""):
-        return path
-    for name, value in match.kwargs.items():
+        return request.path
+    return _masked_path(request, match)
+
+
+def _masked_path(request: HttpRequest, match: object) -> str:
+    path = request.path
+    kwargs = getattr(match, "kwargs", None) or {}
+    for name, value in kwargs.items():
         if name != "store_code" and str(value):
             path = path.replace(f"/{value}/", f"/<{name}>/")
     return path

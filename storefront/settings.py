@@ -217,13 +217,16 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "storefront.logs.JsonFormatter"},
     },
-    "filters": {"one_line": {"()": "storefront.logs.OneLineException"}},
+    "filters": {
+        "one_line": {"()": "storefront.logs.OneLineException"},
+        "scrub_request": {"()": "storefront.logs.RequestScrubber"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["scrub_request"]},
         "console_one_line": {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
-            "filters": ["one_line"],
+            "filters": ["scrub_request", "one_line"],
         },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
