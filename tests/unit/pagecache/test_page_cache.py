@@ -303,7 +303,15 @@ def test_webhook_purges_with_a_valid_signature(cache_backend: str, client: Clien
 
 @pytest.mark.parametrize(
     "mangle",
-    ["no_headers", "wrong_secret", "old_timestamp", "future_timestamp", "tampered_body", "bad_timestamp"],
+    [
+        "no_headers",
+        "wrong_secret",
+        "old_timestamp",
+        "future_timestamp",
+        "tampered_body",
+        "bad_timestamp",
+        "non_ascii_signature",
+    ],
 )
 def test_webhook_refuses_bad_signatures(cache_backend: str, client: Client, mangle: str) -> None:
     body = {"tags": ["cat_p_shirt"]}
@@ -320,6 +328,8 @@ def test_webhook_refuses_bad_signatures(cache_backend: str, client: Client, mang
         kwargs["data"] = json.dumps({"tags": ["all"], "hard": True}).encode()
     elif mangle == "bad_timestamp":
         kwargs["headers"]["X-Storefront-Timestamp"] = "yesterday"
+    elif mangle == "non_ascii_signature":
+        kwargs["headers"]["X-Storefront-Signature"] = "é" * 64
     assert client.post("/_revalidate", **kwargs).status_code == 401
 
 
