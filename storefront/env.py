@@ -64,3 +64,14 @@ def env_int(name: str, default: int) -> int:
 def env_list(name: str, default: list[str], *, required_in_production: bool = False) -> list[str]:
     raw = env_str(name, ",".join(default), required_in_production=required_in_production)
     return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def env_hosts(name: str) -> list[tuple[str, int]]:
+    """``host:port,host:port`` (e.g. Redis Sentinels) as (host, port) pairs; empty when unset."""
+    pairs = []
+    for part in env_list(name, []):
+        host, sep, port = part.rpartition(":")
+        if not sep or not host or not port.isdigit():
+            raise ImproperlyConfigured(f"{name} must be host:port pairs separated by commas, not {part!r}.")
+        pairs.append((host.strip("[]"), int(port)))
+    return pairs

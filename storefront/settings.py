@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
-from storefront.env import PRODUCTION, env_bool, env_float, env_int, env_list, env_str
+from storefront.env import PRODUCTION, env_bool, env_float, env_hosts, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("STOREFRONT_VAR_DIR", str(BASE_DIR / "var")))
@@ -93,19 +93,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 REDIS_URL = env_str("REDIS_URL", "")
+# Redis Sentinel (docs/deploy.md): REDIS_SENTINELS=host:port,host:port and REDIS_URL=redis://[:password@]<master
+# name>/<db>. django-redis's SentinelClient asks the sentinels for the current primary and follows failovers;
+# every command goes to the primary (LOCATION names no replica), so a lock or a page is read where it was written.
+REDIS_SENTINELS = env_hosts("REDIS_SENTINELS")
+REDIS_SENTINEL_KWARGS = (
+    {"password": env_str("REDIS_SENTINEL_PASSWORD", "")} if env_str("REDIS_SENTINEL_PASSWORD", "") else None
+)
 if REDIS_URL:
+    _redis_options: dict[str, object] = {
+        "CLIENT_CLASS": "django_redis.client.DefaultClient",
+        # A Redis outage must degrade to "uncached", never to a 500 (DESIGN.md §4).
+        "IGNORE_EXCEPTIONS": True,
+        "SOCKET_CONNECT_TIMEOUT": env_float("REDIS_CONNECT_TIMEOUT", 0.5),
+        "SOCKET_TIMEOUT": env_float("REDIS_TIMEOUT", 0.5),
+    }
+    if REDIS_SENTINELS:
+        _redis_options["CLIENT_CLASS"] = "django_redis.client.SentinelClient"
+        _redis_options["SENTINELS"] = REDIS_SENTINELS
+        _redis_options["SENTINEL_KWARGS"] = REDIS_SENTINEL_KWARGS
+        DJANGO_REDIS_CONNECTION_FACTORY = "django_redis.pool.SentinelConnectionFactory"
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": [REDIS_URL] if REDIS_SENTINELS else REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "sf"),
-            "OPTIONS": {
-                "CLIENT_CLASS": "django_redis.client.DefaultClient",
-                # A Redis outage must degrade to "uncached", never to a 500 (DESIGN.md §4).
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": env_float("REDIS_CONNECT_TIMEOUT", 0.5),
-                "SOCKET_TIMEOUT": env_float("REDIS_TIMEOUT", 0.5),
-            },
+            "OPTIONS": _redis_options,
         }
     }
     DJANGO_REDIS_IGNORE_EXCEPTIONS = True

@@ -26,7 +26,8 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterable
-from typing import Protocol
+from typing import Any, Protocol
+from urllib.parse import unquote, urlsplit
 
 from storefront import metrics
 from storefront.pagecache.entry import Entry, clock
@@ -241,6 +242,31 @@ class LocalCopies:
             metrics.set_local_copy_bytes(0)
 
 
+def subscriber_client(url: str) -> Any:
+    """The invalidation feed's own client (a subscription holds its connection). Through the sentinels when
+    ``REDIS_SENTINELS`` names them, like the cache itself: after a failover the broken subscription
+    reconnects to the new primary."""
+    import redis
+    from django.conf import settings
+    from redis.sentinel import Sentinel
+
+    options: dict[str, Any] = {"socket_connect_timeout": 1.0, "health_check_interval": 10}
+    if not settings.REDIS_SENTINELS:
+        return redis.Redis.from_url(url, **options)
+    parts = urlsplit(url)
+    sentinels = Sentinel(
+        settings.REDIS_SENTINELS, sentinel_kwargs=settings.REDIS_SENTINEL_KWARGS, socket_connect_timeout=1.0
+    )
+    return sentinels.master_for(
+        parts.hostname or "",
+        db=int(parts.path.strip("/") or 0),
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+        ssl=parts.scheme == "rediss",
+        **options,
+    )
+
+
 class Invalidations:
     """A Redis pub/sub subscription that tells this process about every put and purge on any node.
 
@@ -274,11 +300,9 @@ class Invalidations:
             threading.Thread(target=self._run, name="pagecache-invalidations", daemon=True).start()
 
     def _run(self) -> None:
-        import redis
-
         while not self._closed:
             try:
-                client = redis.Redis.from_url(self.url, socket_connect_timeout=1.0, health_check_interval=10)
+                client = subscriber_client(self.url)
                 pubsub = client.pubsub()
                 pubsub.subscribe(self.channel)
                 while not self._closed:

@@ -59,3 +59,9 @@ def test_malformed_number_is_reported() -> None:
     result = load_settings({"MAGENTO_READ_TIMEOUT": "soon"})
     assert result.returncode != 0
     assert "MAGENTO_READ_TIMEOUT must be a number" in result.stderr
+
+
+def test_a_malformed_sentinel_list_stops_start_up_and_says_what_is_expected() -> None:
+    result = load_settings({"REDIS_URL": "redis://shopcache/0", "REDIS_SENTINELS": "10.0.0.1:26379,10.0.0.2"})
+    assert result.returncode != 0
+    assert "REDIS_SENTINELS must be host:port pairs" in result.stderr and "'10.0.0.2'" in result.stderr
