@@ -11,6 +11,9 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # Varnish with vmod_xkey for tests/integration/test_varnish.py (the shipped deploy/varnish/default.vcl).
 [ -x /usr/sbin/varnishd ] || need+=(varnish)
 dpkg -s varnish-modules >/dev/null 2>&1 || need+=(varnish-modules)
+# nginx and openssl for tests/integration/test_nginx_config.py (`nginx -t` on deploy/nginx/, a throw-away cert).
+[ -x /usr/sbin/nginx ] || need+=(nginx)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # Extra commands named on the command line (make bench passes wrk).
 for extra in "$@"; do command -v "$extra" >/dev/null 2>&1 || need+=("$extra"); done
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
@@ -21,6 +24,9 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 # The package's own varnishd (ports 6081/6082) is not wanted on a test machine: tests start their own.
-if [[ " ${need[*]} " == *" varnish "* ]] && command -v systemctl >/dev/null 2>&1; then
-    $SUDO systemctl disable --now varnish >/dev/null 2>&1 || true
-fi
+# Nor the package's own nginx (port 80): the test only runs `nginx -t`.
+for service in varnish nginx; do
+    if [[ " ${need[*]} " == *" $service "* ]] && command -v systemctl >/dev/null 2>&1; then
+        $SUDO systemctl disable --now "$service" >/dev/null 2>&1 || true
+    fi
+done
