@@ -2,8 +2,9 @@
 where Magento failures become what the shopper sees (DESIGN.md §4).
 
 Rules:
-- Every response carries ``X-Request-ID`` and a ``Server-Timing`` header (app time and Magento time; a page
-  served from the page cache carries the cache's own: state, render and Magento time of the stored copy).
+- Every response carries a ``Server-Timing`` header (app time and Magento time; a page served from the page
+  cache carries the cache's own: state, render and Magento time of the stored copy; static files and https
+  redirects, answered above the request middleware, their app time) and all but those an ``X-Request-ID``.
 - Every response is measured once, here (``storefront.metrics``): by URL pattern name, cache state and status
   class — the page cache sits inside this middleware, so HITs are counted too.
 - Views never catch Magento outages themselves: ``MagentoUnavailable`` becomes the friendly 503 page with
@@ -38,6 +39,22 @@ from storefront.magento.errors import (
 
 log = logging.getLogger("storefront.magento")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class OuterServerTimingMiddleware:
+    """Server-Timing for the responses ``RequestContextMiddleware`` never sees: static files (WhiteNoise answers
+    them above it) and ``SecurityMiddleware``'s https redirects. First in the list; everything else already
+    carries its own, more detailed header."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        response = self.get_response(request)
+        if not response.has_header("Server-Timing"):
+            response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+        return response
 
 
 class RequestContextMiddleware:

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "storefront.middleware.OuterServerTimingMiddleware",
     # Header-only middleware first, so cached responses (answered by the page cache below) get them too.
     "django.middleware.security.SecurityMiddleware",
     "storefront.middleware.StaticContentSecurityPolicyMiddleware",

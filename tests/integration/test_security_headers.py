@@ -8,6 +8,7 @@ HTTP is redirected to https, except the load balancer's probes.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterator
 
@@ -97,3 +98,14 @@ def test_plain_http_is_redirected_but_probes_are_not(production_shop: Storefront
     assert redirected.status_code == 301
     assert redirected.headers["Location"] == f"https://127.0.0.1:{production_shop.port}/cart/"
     assert get(production_shop, "/healthz", headers={}).status_code == 200
+
+
+def test_server_timing_even_on_static_files_and_https_redirects(production_shop: StorefrontProcess) -> None:
+    page = get(production_shop, "/")
+    script = re.search(r'src="(/static/[^"]+[.]js)"', page.text)
+    assert script, "the home page loads a script from /static/"
+    static = get(production_shop, script.group(1))
+    redirected = get(production_shop, "/cart/", headers={})
+    assert (static.status_code, redirected.status_code) == (200, 301)
+    for response in (page, static, redirected):
+        assert re.search(r"app;dur=[0-9.]+|cache;desc=", response.headers.get("Server-Timing", "")), response.headers
