@@ -39,6 +39,10 @@ def slope_per_hour(points: list[tuple[float, float]]) -> float | None:
     return sum((t - mean_t) * (v - mean_v) for t, v in points) / var * 3600
 
 
+CACHED_STATES = frozenset({"HIT", "MISS", "STALE"})
+NOT_SERVED_STALE = "HTTP 503 for a page cached before the outage"
+
+
 def summarize(
     *,
     scenario: dict[str, Any],
@@ -54,6 +58,7 @@ def summarize(
     rows = raw["rows"]
     causes = causes or {}
     rids = rows.get("rid") or [""] * len(rows["t"])
+    paths = rows.get("path") or [""] * len(rows["t"])
     count = len(rows["t"])
     window = None
     if fault and fault["kind"] == "sandbox":
@@ -70,14 +75,24 @@ def summarize(
     unexpected_5xx = 0
     unexpected_by_cause: Counter[str] = Counter()
     error_times: list[float] = []
-    for t, name, state, ms, status, error, rid in zip(
-        rows["t"], rows["name"], rows["state"], rows["ms"], rows["status"], rows["error"], rids, strict=True
+    # Pages the page cache served (HIT, MISS or STALE) before the outage: their copies are within
+    # stale-if-error (hours to days) for the whole 30 s, so a 503 for one of them is not the designed 503.
+    cached_before: set[str] = set()
+    not_served_stale = 0
+    for t, name, state, ms, status, error, rid, path in zip(
+        rows["t"], rows["name"], rows["state"], rows["ms"], rows["status"], rows["error"], rids, paths, strict=True
     ):
         by_state.setdefault(state, []).append(ms)
         by_name.setdefault(name, []).append(ms)
+        if window and path and t < window[0] and status == 200 and state in CACHED_STATES:
+            cached_before.add(path)
         if not error:
             continue
-        if window and window[0] <= t <= window[1] and (status == 503 or error == "wrong content"):
+        stale_missed = bool(window) and window[0] <= t <= window[1] and status == 503 and path in cached_before
+        if stale_missed:
+            error = NOT_SERVED_STALE
+            not_served_stale += 1
+        elif window and window[0] <= t <= window[1] and (status == 503 or error == "wrong content"):
             # While Magento is down: a 503 page, or a form that goes back with its message (the add that could
             # not add, the checkout step that finds no cart) is the designed degradation.
             if status == 503:
@@ -92,7 +107,7 @@ def summarize(
         error_times.append(t)
         if status >= 500:
             unexpected_5xx += 1
-            unexpected_by_cause[_cause(status, causes.get(rid))] += 1
+            unexpected_by_cause[NOT_SERVED_STALE if stale_missed else _cause(status, causes.get(rid))] += 1
 
     def pcts(values: list[float]) -> dict[str, Any]:
         return {
@@ -158,6 +173,7 @@ def summarize(
         "unexpected_5xx": unexpected_5xx,
         "unexpected_5xx_by_cause": dict(unexpected_by_cause.most_common()),
         "expected_503": expected_503,
+        "cached_pages_not_served_stale": not_served_stale,
         "expected_503_by_name": dict(expected_by_name.most_common()),
         "degraded_in_outage": degraded,
         "degraded_in_outage_by_name": dict(degraded_by_name.most_common()),

@@ -7,6 +7,8 @@ Rules:
 - What the runner needs is recorded in a side channel, not taken from Locust's stats: one row per request
   (time, name, X-Cache state, milliseconds, status, error kind) and one row per order confirmation seen. The
   file named by ``LOAD_OUT`` is written when Locust quits; the runner classifies and aggregates it.
+- A GET row keeps its path and query (the page cache's key), so a 503 in the outage for a page that was served
+  from the page cache before it shows as what it is: a cached copy not served stale.
 - A 5xx row also keeps the response's ``X-Request-ID``, so the runner can name its cause from the storefront's
   log (a Magento timeout, the bulkhead, an open circuit, or nothing from Magento: the storefront's own fault).
 - Error kinds: ``HTTP <status>``, ``connection error`` (no answer at all) and ``wrong content`` (a 2xx/3xx that
@@ -49,7 +51,16 @@ ORDER_NUMBER = re.compile(r"order number is <strong>([^<]+)</strong>")
 MESSAGE = re.compile(r'<p class="message [^"]*">([^<]+)</p>')
 
 # Side channel: columns rather than dicts keep 100k+ rows small.
-ROWS: dict[str, list[Any]] = {"t": [], "name": [], "state": [], "ms": [], "status": [], "error": [], "rid": []}
+ROWS: dict[str, list[Any]] = {
+    "t": [],
+    "name": [],
+    "state": [],
+    "ms": [],
+    "status": [],
+    "error": [],
+    "rid": [],
+    "path": [],
+}
 DETAILS: dict[str, int] = {}  # failure message -> count, e.g. which page a checkout step landed on
 ORDERS: list[dict[str, Any]] = []
 CHECKOUTS: dict[str, int] = {}
@@ -79,6 +90,10 @@ def record(name: str, response_time: float, response: Any, exception: BaseExcept
     ROWS["error"].append(kind)
     # The storefront's request id of a 5xx: the runner finds in the storefront log what Magento did.
     ROWS["rid"].append(headers.get("X-Request-ID", "") if ROWS["status"][-1] >= 500 else "")
+    # Path and query as asked (the page cache's key): a 503 in the outage for a page served before it is a
+    # cached copy that was not served stale.
+    request = getattr(response, "request", None)
+    ROWS["path"].append(getattr(request, "path_url", "") if getattr(request, "method", "") == "GET" else "")
     if kind:
         detail = f"{name}: {str(exception)[:160]}"
         DETAILS[detail] = DETAILS.get(detail, 0) + 1

@@ -127,7 +127,12 @@ def write_report(results: dict[str, Any], out: Path) -> None:
             lines.append(
                 "  Expected 503 during the outage, by request: "
                 + ", ".join(f"{k} x{v}" for k, v in r["expected_503_by_name"].items())
-                + "."
+                + " (pages never served from the page cache before it, and private pages)."
+            )
+        if r["fault"] and r["fault"]["kind"] == "sandbox" and "cached_pages_not_served_stale" in r:
+            lines.append(
+                f"  Pages served from the page cache before the outage that got a 503 in it (not served stale): "
+                f"{r['cached_pages_not_served_stale']}."
             )
         if r["degraded_in_outage_by_name"]:
             lines.append(

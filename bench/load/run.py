@@ -360,7 +360,9 @@ def run_scenario(scenario: Scenario, work: Path, shop_env: dict[str, str]) -> di
         fault=asdict(fault) if fault else None,
         orders_in_magento=new_orders,
         samples=sampler.samples,
-        breaker_reset=15.0,
+        # The outage window runs on until the circuit's cool-down after the sandbox is back (the setting's default
+        # unless --env overrode it).
+        breaker_reset=float(shop_env.get("MAGENTO_BREAKER_RESET", 15.0)),
         causes=causes,
     )
     result["storefront_tracebacks"] = tracebacks

@@ -68,6 +68,23 @@ def test_a_503_or_a_refused_form_inside_the_outage_window_is_expected_and_after_
     )
 
 
+def test_a_503_in_the_outage_for_a_page_the_cache_served_before_it_is_not_expected() -> None:
+    outage = {"kind": "sandbox", "down_at": START + 100, "up_at": START + 130}
+    data = rows(
+        (START + 10, "category", "MISS", 50.0, 200, ""),
+        (START + 20, "product", "BYPASS", 50.0, 200, ""),  # not from the page cache: no copy to fall back on
+        (START + 110, "category", "-", 5.0, 503, "HTTP 503"),  # cached before: should have been served stale
+        (START + 111, "product", "-", 5.0, 503, "HTTP 503"),
+        (START + 112, "category", "-", 5.0, 503, "HTTP 503"),  # another page, never served before: expected
+    )
+    data["path"] = ["/gear.html", "/bag.html", "/gear.html", "/bag.html", "/gear.html?p=2"]
+    result = run(data, fault=outage)
+    assert result["cached_pages_not_served_stale"] == 1
+    assert result["expected_503"] == 2
+    assert result["unexpected_5xx_by_cause"] == {"HTTP 503 for a page cached before the outage": 1}
+    assert verdict("sandbox-outage", result)[0] is False
+
+
 def test_without_an_outage_every_5xx_is_unexpected_but_a_wrong_page_is_not_a_5xx() -> None:
     result = run(
         rows(
