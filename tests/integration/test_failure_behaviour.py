@@ -384,7 +384,12 @@ def test_a_long_retry_after_becomes_a_503_that_passes_it_on(
 def test_magento_maintenance_shows_the_maintenance_page(
     shop: StorefrontProcess, magento: SandboxProcess, catalog: Catalog
 ) -> None:
+    assert httpx.get(f"{shop.url}{catalog.category_path}").status_code == 200
+    time.sleep(2.2)  # the category copy is past fresh + stale-while-revalidate: its next request renders
     magento.fault(path="^/graphql", status=503, retry_after=120)
+    stale = httpx.get(f"{shop.url}{catalog.category_path}")
+    assert (stale.status_code, stale.headers["X-Cache"]) == (200, "STALE"), "cached pages stay up in maintenance"
+    assert catalog.category_name in stale.text
     paths = [path for path, _ in catalog.products[11:16]]
     for path in paths:  # more than the breaker's threshold: the open circuit keeps saying "maintenance"
         page = httpx.get(f"{shop.url}{path}", timeout=30)
