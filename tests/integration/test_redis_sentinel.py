@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 import redis
+from django.conf import settings
 
 from storefront.pagecache.revalidate import sign
 from tests.support.redis import RedisProcess, start_redis, start_sentinel
@@ -23,7 +24,6 @@ from tests.support.storefront import StorefrontProcess, start_storefront
 
 SERVICE = "shopcache"
 PREFIX = "sentinel"
-SECRET = "dev-only-revalidation-secret"  # the storefront's default outside production
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float = 20.0) -> bool:
@@ -106,7 +106,7 @@ def test_the_storefront_finds_the_primary_through_the_sentinels_and_follows_a_fa
     # A purge goes to the new primary and reaches every worker's local copy (the feed re-subscribed there).
     raw = json.dumps({"paths": ["/search"]}).encode()
     stamp = str(int(time.time()))
-    headers = {"X-Storefront-Timestamp": stamp, "X-Storefront-Signature": sign(SECRET, stamp, raw)}
+    headers = {"X-Storefront-Timestamp": stamp, "X-Storefront-Signature": sign(settings.REVALIDATE_SECRET, stamp, raw)}
     purged = httpx.post(f"{shop.url}/_revalidate", content=raw, headers=headers, timeout=10)
     assert purged.status_code == 200 and purged.json()["entries"] >= 1, purged.text
     after = httpx.get(f"{shop.url}/search?q=yoga", timeout=30)
