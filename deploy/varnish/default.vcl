@@ -106,7 +106,9 @@ sub vcl_recv {
         || req.url ~ "^/(_fragment|_preview|_revalidate|admin|healthz|readyz)(/|\?|$)") {
         return (pass);
     }
-    if (req.http.Authorization || req.http.Cookie ~ "(^|;\s*)sf_preview=") {
+    # A message queued for the visitor (Django's `messages` cookie, e.g. after signing out or a refused add):
+    # the storefront shows it in its cached copy for this one private response (storefront/pagecache/flash.py).
+    if (req.http.Authorization || req.http.Cookie ~ "(^|;\s*)(sf_preview|messages)=") {
         return (pass);
     }
 

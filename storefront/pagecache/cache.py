@@ -32,7 +32,7 @@ from storefront import metrics
 from storefront.magento import calls
 from storefront.magento.errors import MagentoError, MagentoNotFound, MagentoRateLimited, MagentoUnavailable
 from storefront.middleware import unavailable_response
-from storefront.pagecache import preview
+from storefront.pagecache import flash, preview
 from storefront.pagecache.entry import Entry, State, UpstreamTiming, Windows, clock
 from storefront.pagecache.http import bypass_headers, compress, respond
 from storefront.pagecache.keys import page_key
@@ -388,4 +388,7 @@ class PageCacheMiddleware:
             who = preview.previewer(request)
             if who is not None:
                 return preview.serve_preview(request, match, page_type, who)
-        return serve(request, match, page_type)
+        if not flash.pending(request):
+            return serve(request, match, page_type)
+        flash.prepare(request)
+        return flash.show(request, serve(request, match, page_type))

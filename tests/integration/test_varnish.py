@@ -131,6 +131,24 @@ def test_personal_pages_are_never_cached(stack: Stack) -> None:
                 assert len(answer.headers["X-Varnish"].split()) == 1  # never delivered from a stored object
 
 
+def test_a_message_for_the_visitor_passes_varnish_and_shows_on_the_cached_page_once(stack: Stack, pages) -> None:
+    _, product, sku, _, _ = pages
+    get(stack, product)
+    assert get(stack, product).headers["X-Edge"] == "HIT"
+    with httpx.Client(base_url=stack.edge.url, timeout=30, headers={"Sec-Fetch-Site": "same-origin"}) as browser:
+        refused = browser.post(
+            "/cart/add", data={"sku": sku, "qty": "9999"}, headers={"Referer": f"{stack.edge.url}{product}"}
+        )
+        assert refused.status_code == 303 and refused.headers["Location"].endswith(product), refused.text[:300]
+        shown = browser.get(product)
+        assert shown.status_code == 200 and shown.headers["X-Edge"] == "PASS"
+        assert '<div id="flash" role="status"><p class="message error">' in shown.text
+        assert "no-store" in shown.headers["Cache-Control"]
+        after = browser.get(product)
+        assert after.headers["X-Edge"] == "HIT" and '<div id="flash" role="status"></div>' in after.text
+    assert '<div id="flash" role="status"></div>' in get(stack, product).text, "the stored object never had it"
+
+
 def test_a_product_save_in_magento_purges_varnish_softly(stack: Stack, pages) -> None:
     category, product, sku, _, other_product = pages
     for path in (product, category, other_product):

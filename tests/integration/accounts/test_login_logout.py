@@ -103,20 +103,49 @@ def test_logout_revokes_the_token_at_magento_then_flushes_the_session(shop) -> N
     assert AccountEvent.objects.filter(event=AccountEvent.LOGOUT, email=RONI).exists()
 
 
-def test_the_signed_out_message_reaches_the_cached_home_page_through_the_header_fragment(shop) -> None:
+def test_the_signed_out_message_is_shown_on_the_cached_home_page_once_even_without_javascript(shop) -> None:
     client = browser()
+    client.get("/")  # the home page is in the page cache, the same copy for everybody
     sign_in(client)
     client.post("/account/logout/")
     home = client.get("/")
-    assert home.status_code == 200 and b"You are signed out." not in home.content, "cached HTML is the same for all"
-    assert b'<div id="flash" role="status"></div>' in home.content, "a live region, empty"
+    body = home.content.decode()
+    assert home.status_code == 200
+    assert '<div id="flash" role="status"><p class="message success">You are signed out.</p></div>' in body
+    assert home["Cache-Control"] == "private, no-store", "this copy holds the visitor's message: nobody may keep it"
+    assert not home.has_header("ETag") and not home.has_header("xkey")
+    assert home.cookies["messages"].value == "" and home.cookies["messages"]["max-age"] == 0, "shown: cookie gone"
+    again = client.get("/")
+    assert b"You are signed out." not in again.content, "shown once"
+    assert again["X-Cache"] == "HIT" and again["Cache-Control"].startswith("public")
+    assert b'<div id="flash" role="status"></div>' in again.content, "the shared copy was never changed"
+    assert "You are signed out." not in client.get("/_fragment/header").content.decode()
+    assert "You are signed out." not in client.get("/cart/").content.decode(), "not kept for a later page"
+
+
+def test_the_header_fragment_shows_a_message_the_page_did_not(shop) -> None:
+    """With JavaScript, when the fragment is asked first (the page came from an edge that did not pass the
+    cookie on): the message goes into the live region every page has, once."""
+    client = browser()
+    sign_in(client)
+    client.post("/account/logout/")
     fragment = client.get("/_fragment/header")
     body = fragment.content.decode()
     assert '<div id="flash" hx-swap-oob="innerHTML">' in body, "filled into the live region already there"
     assert "You are signed out." in body and "Sign in" in body
     assert fragment["Cache-Control"] == "private, no-store"
     assert "You are signed out." not in client.get("/_fragment/header").content.decode(), "shown once"
-    assert "You are signed out." not in client.get("/cart/").content.decode(), "not kept for a later page"
+    assert b"You are signed out." not in client.get("/").content
+
+
+def test_a_forged_messages_cookie_changes_nothing_on_a_cached_page(shop) -> None:
+    client = browser()
+    client.get("/")
+    client.cookies["messages"] = "forged-value:not-signed"
+    home = client.get("/")
+    assert home.status_code == 200 and home["X-Cache"] == "HIT"
+    assert home["Cache-Control"].startswith("public") and "messages" not in home.cookies
+    assert b'<div id="flash" role="status"></div>' in home.content
 
 
 def test_logout_by_get_only_offers_the_button(shop) -> None:
