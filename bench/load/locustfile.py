@@ -14,7 +14,7 @@ Rules:
 - Error kinds: ``HTTP <status>``, ``connection error`` (no answer at all) and ``wrong content`` (a 2xx/3xx that
   is not what the step should show: no add-to-cart form, a checkout step that lands on another page, a
   confirmation without an order number). A form that lands on the wrong page is recorded with the message the
-  shop queued for the shopper (read from the header fragment, as a browser's htmx would show it).
+  shop showed the shopper there (or, failing that, in the header fragment).
 - The catalogue comes from ``LOAD_CATALOG`` (JSON written by the runner from the sandbox's GraphQL), so only
   in-stock products with plenty of stock are bought and the run measures the shop, not stock-outs.
 """
@@ -150,18 +150,21 @@ class Shopper(HttpUser):
                 return None
             landed = re.sub(r"^https?://[^/]+", "", response.url).split("?")[0]
             if lands_on is not None and landed != lands_on:
-                response.failure(f"wrong content: {name} landed on {landed}{self.told()}")
+                response.failure(f"wrong content: {name} landed on {landed}{self.told(response)}")
                 return None
             if must_contain and must_contain not in (response.text or ""):
                 response.failure(f"wrong content: {name} without {must_contain!r}")
                 return None
             return response
 
-    def told(self) -> str:
-        """The message the shop queued for this shopper (a refused add lands on a cached product page, whose
-        message comes with the header fragment), as ``": <text>"``; empty when there is none."""
-        fragment = self.client.get("/_fragment/header", name="header fragment", timeout=TIMEOUT)
-        found = MESSAGE.search(fragment.text or "") if fragment.ok else None
+    def told(self, landed: Response) -> str:
+        """The message the shop showed this shopper on the page the form landed on (a refused add goes back to
+        the cached product page, which then carries it in ``#flash``), as ``": <text>"``; else the header
+        fragment's (as a browser's htmx would show it); empty when there is none."""
+        found = MESSAGE.search(landed.text or "")
+        if found is None:
+            fragment = self.client.get("/_fragment/header", name="header fragment", timeout=TIMEOUT)
+            found = MESSAGE.search(fragment.text or "") if fragment.ok else None
         return f": {found.group(1)[:120]}" if found else ""
 
     def add_something(self) -> bool:
