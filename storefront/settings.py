@@ -98,9 +98,8 @@ REDIS_URL = env_str("REDIS_URL", "")
 # name>/<db>. django-redis's SentinelClient asks the sentinels for the current primary and follows failovers;
 # every command goes to the primary (LOCATION names no replica), so a lock or a page is read where it was written.
 REDIS_SENTINELS = env_hosts("REDIS_SENTINELS")
-REDIS_SENTINEL_KWARGS = (
-    {"password": env_str("REDIS_SENTINEL_PASSWORD", "")} if env_str("REDIS_SENTINEL_PASSWORD", "") else None
-)
+_sentinel_password = env_str("REDIS_SENTINEL_PASSWORD", "")
+REDIS_SENTINEL_KWARGS = {"password": _sentinel_password} if _sentinel_password else None
 if REDIS_URL:
     _redis_options: dict[str, object] = {
         "CLIENT_CLASS": "django_redis.client.DefaultClient",

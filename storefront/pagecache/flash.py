@@ -22,7 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 SLOT = b'<div id="flash" role="status"></div>'
-_DROPPED = ("ETag", "Surrogate-Key", "xkey", "Age", "Content-Length")
+_DROPPED = ("ETag", "Surrogate-Key", "xkey", "Age")
 
 
 def pending(request: HttpRequest) -> bool:
